@@ -43,6 +43,7 @@ __all__ = [
     "TimelineEvidence",
     "content_hash",
     "derive_id",
+    "from_dict",
     "normalise_text",
     "to_dict",
 ]
@@ -57,6 +58,28 @@ def to_dict(record: Any) -> Any:
     if isinstance(record, dict):
         return {key: to_dict(value) for key, value in record.items()}
     return record
+
+
+def from_dict(cls: Any, data: dict[str, Any]) -> Any:
+    """Rebuild a (possibly nested) record dataclass from its ``to_dict`` form; unknown keys are ignored."""
+    import typing
+
+    hints = typing.get_type_hints(cls)
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        hint = hints[f.name]
+        args = typing.get_args(hint)
+        if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]):
+            value = tuple(from_dict(args[0], item) for item in value)
+        elif typing.get_origin(hint) is tuple:
+            value = tuple(value)
+        elif dataclasses.is_dataclass(hint):
+            value = from_dict(hint, value)
+        values[f.name] = value
+    return cls(**values)
 
 
 _WS = re.compile(r"\s+")
@@ -370,6 +393,23 @@ class Brief:
     def to_dict(self) -> dict[str, Any]:
         body = to_dict(self)
         return {"schema": BRIEF_SCHEMA_ID, **body}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Brief:
+        """Rebuild a Brief from its JSON form (``to_dict`` output)."""
+        parts = {
+            "articles": BriefArticle,
+            "entities": BriefEntity,
+            "quotes": BriefQuote,
+            "facts": BriefFact,
+            "conflicts": BriefConflict,
+            "timeline": TimelineEvent,
+            "summary": SummarySentence,
+        }
+        return cls(
+            story=from_dict(BriefStory, data["story"]),
+            **{name: tuple(from_dict(kind, item) for item in data.get(name, [])) for name, kind in parts.items()},
+        )
 
     def to_json(self, indent: int | None = 2) -> str:
         import json

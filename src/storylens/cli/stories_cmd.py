@@ -1,0 +1,75 @@
+"""``storylens stories`` and ``storylens recluster``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from storylens.cli._common import db_option, open_store
+
+
+@click.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--why", is_flag=True, help="Show why each article was grouped (table format).")
+def stories(db: Path, fmt: str, why: bool) -> None:
+    """List the stories in the database, most recent first.
+
+    \b
+    Examples:
+      storylens stories
+      storylens stories --why
+      storylens stories --format json | jq '.[0].articles'
+    """
+    with open_store(db, must_exist=True) as store:
+        found = store.stories()
+        if fmt == "json":
+            click.echo(json.dumps([s.summary_dict() for s in found], ensure_ascii=False, indent=2))
+            return
+        if not found:
+            click.echo("no stories yet: run `storylens ingest PATH`", err=True)
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(show_lines=why)
+        for column in ("story", "title", "articles", "sources", "independent", "first", "last"):
+            table.add_column(column, overflow="fold")
+        for story in found:
+            title = story.title
+            if why:
+                reasons = [f"• {a.article_id}: {a.reason}" for a in store.story_assignments(story.id)]
+                title = title + "\n" + "\n".join(reasons)
+            table.add_row(
+                story.id,
+                title,
+                str(len(story.articles)),
+                str(story.sources),
+                str(story.independent_sources),
+                (story.first_published or "")[:16],
+                (story.last_published or "")[:16],
+            )
+        Console(width=max(100, Console().width)).print(table)
+
+
+@click.command()
+@db_option
+def recluster(db: Path) -> None:
+    """Re-check story membership over the whole database (merges and splits on strong evidence).
+
+    Articles stored without a story are assigned first. Story ids survive where membership is
+    unchanged.
+
+    \b
+    Example:
+      storylens recluster --db news.db
+    """
+    from storylens.pipeline import recluster as run
+
+    with open_store(db, must_exist=True) as store:
+        changed = run(store)
+    click.echo(f"{len(changed)} assignments changed", err=True)
+    for a in changed:
+        click.echo(f"{a.article_id} -> {a.story_id}: {a.reason}")
