@@ -41,27 +41,50 @@ def inputs(tmp_path: Path) -> Path:
     root = tmp_path / "inputs"
     root.mkdir()
     (root / "bridge.txt").write_text(
-        "Old Mill bridge closed after cracks found\n\n" + BRIDGE + "\n\nSubscribe to our newsletter for daily updates.\n"
+        "Old Mill bridge closed after cracks found\n\n"
+        + BRIDGE
+        + "\n\nSubscribe to our newsletter for daily updates.\n"
         "Share this article on Facebook, X and WhatsApp\n",
         encoding="utf-8",
     )
     records = [
-        {"id": "hl-1", "source": "Harbor Ledger", "title": "Bridge shut", "published": "2026-03-09T10:00:00+00:00",
-         "url": "https://harbor.example/bridge", "text": BRIDGE},
-        {"id": "np-1", "source": "Northgate Post", "title": "Lantern Festival crowds",
-         "published": "2026-03-08T18:00:00Z", "text": FESTIVAL},
+        {
+            "id": "hl-1",
+            "source": "Harbor Ledger",
+            "title": "Bridge shut",
+            "published": "2026-03-09T10:00:00+00:00",
+            "url": "https://harbor.example/bridge",
+            "text": BRIDGE,
+        },
+        {
+            "id": "np-1",
+            "source": "Northgate Post",
+            "title": "Lantern Festival crowds",
+            "published": "2026-03-08T18:00:00Z",
+            "text": FESTIVAL,
+        },
     ]
     (root / "records.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
     (root / "newsplease.json").write_text(
-        json.dumps({"title": "Festival breaks record", "maintext": FESTIVAL.replace("Saturday", "the weekend"),
-                    "source_domain": "valley-courier.example", "date_publish": "2026-03-09 08:15:00",
-                    "url": "https://valley-courier.example/festival", "language": "en", "authors": ["Lee Park"],
-                    "description": None, "image_url": None}),
+        json.dumps(
+            {
+                "title": "Festival breaks record",
+                "maintext": FESTIVAL.replace("Saturday", "the weekend"),
+                "source_domain": "valley-courier.example",
+                "date_publish": "2026-03-09 08:15:00",
+                "url": "https://valley-courier.example/festival",
+                "language": "en",
+                "authors": ["Lee Park"],
+                "description": None,
+                "image_url": None,
+            }
+        ),
         encoding="utf-8",
     )
     (root / "rows.csv").write_text(
         'id,source,title,published,text\ncsv-1,Civic Times,"Ferries replace bridge","2026-03-10","'
-        + BRIDGE.replace('"', "'").replace("Monday", "last Monday") + '"\n',
+        + BRIDGE.replace('"', "'").replace("Monday", "last Monday")
+        + '"\n',
         encoding="utf-8",
     )
     paragraphs = "".join(f"<p>{p}</p>" for p in BRIDGE.split("\n\n"))

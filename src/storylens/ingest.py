@@ -313,7 +313,9 @@ def _read_html(text: str, origin: str, *, source: str | None, published: str | N
     )
 
 
-def _read_feed(text: str, origin: str, *, source: str | None, published: str | None) -> Iterator[RawArticle | Rejection]:
+def _read_feed(
+    text: str, origin: str, *, source: str | None, published: str | None
+) -> Iterator[RawArticle | Rejection]:
     import feedparser
 
     from storylens.clean import extract_html
@@ -376,7 +378,9 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path | Rejection]:
         path = Path(item)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                if child.is_file() and not any(
+                    part.startswith(".") for part in child.relative_to(path).parts
+                ):
                     yield child
         elif path.is_file():
             yield path

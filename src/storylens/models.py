@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 __all__ = [
+    "BRIEF_SCHEMA_ID",
     "Article",
     "ArticleAnnotations",
     "Assignment",
-    "BRIEF_SCHEMA_ID",
     "Brief",
     "BriefArticle",
     "BriefConflict",
@@ -408,7 +408,10 @@ class Brief:
         }
         return cls(
             story=from_dict(BriefStory, data["story"]),
-            **{name: tuple(from_dict(kind, item) for item in data.get(name, [])) for name, kind in parts.items()},
+            **{
+                name: tuple(from_dict(kind, item) for item in data.get(name, []))
+                for name, kind in parts.items()
+            },
         )
 
     def to_json(self, indent: int | None = 2) -> str:

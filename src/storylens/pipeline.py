@@ -57,9 +57,7 @@ class IngestReport:
     def summary(self) -> str:
         copies = len(self.wire_copies) + len(self.near_duplicates)
         extra = f" ({copies} wire copies or near-duplicates)" if copies else ""
-        return (
-            f"added {len(self.added)}{extra} / duplicates {len(self.duplicates)} / rejected {len(self.rejected)}"
-        )
+        return f"added {len(self.added)}{extra} / duplicates {len(self.duplicates)} / rejected {len(self.rejected)}"
 
 
 def _noop(stage: str, done: int, total: int) -> None:
@@ -102,7 +100,9 @@ def annotate_articles(articles: Sequence[Article], progress: Progress = _noop) -
     return get_annotator().annotate(articles, progress=step)
 
 
-ENTITY_TYPES_FOR_CLUSTERING = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW"})
+ENTITY_TYPES_FOR_CLUSTERING = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW"}
+)
 
 
 def cluster_item(article: Article, annotations: ArticleAnnotations | None) -> Any:
@@ -137,6 +137,7 @@ def ingest_paths(
     source: str | None = None,
     published: str | None = None,
     annotate: bool = True,
+    cluster: bool = True,
     progress: Progress = _noop,
 ) -> IngestReport:
     """Read, clean, de-duplicate, annotate and cluster ``paths`` into ``store`` as one transaction."""
@@ -150,15 +151,23 @@ def ingest_paths(
         else:
             raws.append(item)
         progress("read", len(raws) + len(rejected), 0)
-    report = ingest_records(store, raws, annotate=annotate, progress=progress)
+    report = ingest_records(store, raws, annotate=annotate, cluster=cluster, progress=progress)
     report.rejected[:0] = rejected
     return report
 
 
 def ingest_records(
-    store: Any, raws: Sequence[RawArticle], *, annotate: bool = True, progress: Progress = _noop
+    store: Any,
+    raws: Sequence[RawArticle],
+    *,
+    annotate: bool = True,
+    cluster: bool = True,
+    progress: Progress = _noop,
 ) -> IngestReport:
-    """Clean → dedupe → annotate → cluster → store (one transaction) for records already read."""
+    """Clean → dedupe → annotate → cluster → store (one transaction) for records already read.
+
+    With ``cluster=False`` the articles are stored without a story; ``recluster`` assigns them later.
+    """
     from storylens.clean import LineLearner, _candidate_lines, clean_batch
     from storylens.dedupe import Deduplicator
 
@@ -187,7 +196,7 @@ def ingest_records(
     annotations = annotate_articles(articles, progress) if annotate else []
     assignments: list[Assignment] = []
     state: bytes | None = None
-    if articles:
+    if articles and cluster:
         clusterer = _load_clusterer(store)
         by_id = {a.article_id: a for a in annotations}
         assignments = clusterer.add([cluster_item(a, by_id.get(a.id)) for a in articles])
@@ -211,9 +220,7 @@ def ingest_records(
 def _raws_for(
     accepted: list[tuple[Article, bytes | None]], cleaned: list[tuple[RawArticle, Article | str]]
 ) -> list[RawArticle]:
-    by_origin_id = {
-        (result.origin, result.id): raw for raw, result in cleaned if not isinstance(result, str)
-    }
+    by_origin_id = {(result.origin, result.id): raw for raw, result in cleaned if not isinstance(result, str)}
     return [by_origin_id[(a.origin, a.id)] for a, _ in accepted]
 
 
@@ -357,6 +364,7 @@ def compare(inputs: Iterable[Any], *, summary_sentences: int = 5, progress: Prog
 
     story_id = "c-" + hashlib.sha1("\n".join(sorted(a.id for a in kept)).encode()).hexdigest()[:10]
     reasons = {
-        a.id: (f"wire copy of {a.duplicate_of}" if a.duplicate_of else "given together to compare") for a in kept
+        a.id: (f"wire copy of {a.duplicate_of}" if a.duplicate_of else "given together to compare")
+        for a in kept
     }
     return build(kept, annotations, story_id=story_id, reasons=reasons, summary_sentences=summary_sentences)

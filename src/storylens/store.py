@@ -351,7 +351,9 @@ class Store:
         return out
 
     # -- stories --------------------------------------------------------------------------------------
-    def save_assignments(self, assignments: Iterable[Assignment], titles: dict[str, str] | None = None) -> None:
+    def save_assignments(
+        self, assignments: Iterable[Assignment], titles: dict[str, str] | None = None
+    ) -> None:
         """Record (or move) articles into stories; stories that end up empty are removed."""
         now = _now()
         titles = titles or {}
@@ -370,7 +372,9 @@ class Store:
                 (a.article_id, a.story_id, float(a.score), a.reason, json.dumps(a.signals), now),
             )
             touched.add(a.story_id)
-        self._conn.execute("DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM story_articles)")
+        self._conn.execute(
+            "DELETE FROM stories WHERE id NOT IN (SELECT DISTINCT story_id FROM story_articles)"
+        )
         for story_id in touched:
             self._conn.execute("DELETE FROM briefs WHERE story_id = ?", (story_id,))
         self._refresh_titles(touched)

@@ -61,7 +61,9 @@ def test_embedded_call_to_action_removed() -> None:
 
 
 def test_clean_article_ids_and_metadata() -> None:
-    raw = RawArticle(text=BRIDGE + "\n\nFollow us on Instagram", origin="x.txt", source="Harbor Ledger", title="")
+    raw = RawArticle(
+        text=BRIDGE + "\n\nFollow us on Instagram", origin="x.txt", source="Harbor Ledger", title=""
+    )
     article = clean_article(raw)
     assert article.id.startswith("a-") and article.id == clean_article(raw).id  # stable derived id
     assert article.title.startswith("The city closed the Old Mill bridge")
@@ -79,7 +81,9 @@ def test_nothing_left_is_an_error() -> None:
 def test_lines_repeated_by_one_source_are_learned(tmp_path: Path) -> None:
     footer = "The Valley Courier is an independent, reader-funded newsroom."
     raws = [
-        RawArticle(text=f"Story number {i} about the valley.\n\n{footer}", origin=f"{i}.txt", source="Valley Courier")
+        RawArticle(
+            text=f"Story number {i} about the valley.\n\n{footer}", origin=f"{i}.txt", source="Valley Courier"
+        )
         for i in range(3)
     ]
     other = RawArticle(text=f"A story elsewhere.\n\n{footer}", origin="o.txt", source="Harbor Ledger")

@@ -25,7 +25,13 @@ def test_every_format_in_a_directory(inputs: Path) -> None:
     assert bad == []
     by_origin = {Path(r.origin.split(":")[0].split("#")[0]).name: r for r in raws}
     assert set(by_origin) == {
-        "bridge.txt", "records.jsonl", "newsplease.json", "rows.csv", "page.html", "feed.xml", "latin1.txt"
+        "bridge.txt",
+        "records.jsonl",
+        "newsplease.json",
+        "rows.csv",
+        "page.html",
+        "feed.xml",
+        "latin1.txt",
     }
     assert by_origin["bridge.txt"].title == "Old Mill bridge closed after cracks found"
     ids = {r.id for r in raws}
@@ -36,7 +42,10 @@ def test_jsonl_fields_and_ids_kept(inputs: Path) -> None:
     raws, _ = _read(inputs / "records.jsonl")
     first = raws[0]
     assert (first.id, first.source, first.title, first.url) == (
-        "hl-1", "Harbor Ledger", "Bridge shut", "https://harbor.example/bridge"
+        "hl-1",
+        "Harbor Ledger",
+        "Bridge shut",
+        "https://harbor.example/bridge",
     )
     assert first.published == "2026-03-09T10:00:00+00:00"
     assert raws[1].published == "2026-03-08T18:00:00+00:00"
@@ -103,8 +112,10 @@ def test_latin1_and_utf16_are_decoded(inputs: Path, tmp_path: Path) -> None:
 def test_bad_inputs_each_get_one_line(tmp_path: Path) -> None:
     (tmp_path / "blob.bin").write_bytes(bytes(range(256)) * 8)
     (tmp_path / "empty.txt").write_text("")
-    (tmp_path / "rows.jsonl").write_text('{"id": "ok", "text": "A fine article about a ferry."}\n{not json\n'
-                                         '{"id": "notext", "title": "Headline only"}\n')
+    (tmp_path / "rows.jsonl").write_text(
+        '{"id": "ok", "text": "A fine article about a ferry."}\n{not json\n'
+        '{"id": "notext", "title": "Headline only"}\n'
+    )
     (tmp_path / "notext.csv").write_text("id,title\n1,Headline\n")
     (tmp_path / "nav.html").write_text("<html><body><nav><a href='/'>Home</a></nav></body></html>")
     raws, bad = _read(tmp_path)
@@ -132,8 +143,10 @@ def test_source_and_published_defaults(tmp_path: Path) -> None:
 
 
 def test_text_header_lines(tmp_path: Path) -> None:
-    (tmp_path / "h.md").write_text("Source: Valley Courier\nPublished: 2026-03-10T07:00:00+01:00\nID: vc-9\n\n"
-                                   "# Storm closes schools\n\nSchools across the valley closed on Tuesday.")
+    (tmp_path / "h.md").write_text(
+        "Source: Valley Courier\nPublished: 2026-03-10T07:00:00+01:00\nID: vc-9\n\n"
+        "# Storm closes schools\n\nSchools across the valley closed on Tuesday."
+    )
     (raw,) = list(read_paths([tmp_path / "h.md"]))
     assert isinstance(raw, RawArticle)
     assert (raw.id, raw.source, raw.title) == ("vc-9", "Valley Courier", "Storm closes schools")

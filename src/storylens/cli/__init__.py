@@ -16,12 +16,21 @@ __all__ = ["COMMANDS", "main"]
 
 COMMANDS: dict[str, tuple[str, str]] = {
     # name: ("module:attribute", short help shown by `storylens --help`)
-    "ingest": ("storylens.cli.ingest_cmd:ingest", "Read articles into the database and group them into stories."),
+    "ingest": (
+        "storylens.cli.ingest_cmd:ingest",
+        "Read articles into the database and group them into stories.",
+    ),
     "stories": ("storylens.cli.stories_cmd:stories", "List the stories in the database."),
     "brief": ("storylens.cli.brief_cmd:brief", "Show the cross-source brief of one story."),
     "compare": ("storylens.cli.brief_cmd:compare", "Brief for files treated as one story (no database)."),
-    "annotate": ("storylens.cli.annotate_cmd:annotate", "Show entities, quotes, dates and numbers of articles."),
-    "recluster": ("storylens.cli.stories_cmd:recluster", "Re-check story merges and splits over the database."),
+    "annotate": (
+        "storylens.cli.annotate_cmd:annotate",
+        "Show entities, quotes, dates and numbers of articles.",
+    ),
+    "recluster": (
+        "storylens.cli.stories_cmd:recluster",
+        "Re-check story merges and splits over the database.",
+    ),
     "eval": ("storylens.cli.eval_cmd:eval_command", "Score a stage on evaluation data."),
     "serve": ("storylens.cli.serve_cmd:serve", "Run the local web app and HTTP API."),
     "demo": ("storylens.cli.demo_cmd:demo", "Build a database from the bundled sample corpus and show it."),

@@ -31,7 +31,9 @@ def _table(results: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
 )
 @click.argument("task", type=click.Choice(list(TASKS)))
 @click.argument("data", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option("--stream", is_flag=True, help="clustering: feed articles in date order through the online path.")
+@click.option(
+    "--stream", is_flag=True, help="clustering: feed articles in date order through the online path."
+)
 @click.option("--split", help="Which split to score (task default when omitted).")
 @click.option("--limit", type=int, help="Score only the first N items (quick runs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")

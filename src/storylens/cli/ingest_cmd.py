@@ -16,7 +16,9 @@ from storylens.cli._common import db_option, open_store, progress_reporter
 @click.option("--source", help="Outlet name for inputs that do not name one.")
 @click.option("--published", help="Publication date for inputs that carry none (ISO 8601).")
 @click.option("--no-annotate", is_flag=True, help="Skip the language layer (faster; briefs annotate later).")
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
+)
 def ingest(
     paths: tuple[str, ...],
     db: Path,
@@ -46,7 +48,12 @@ def ingest(
         raise click.BadParameter(f"cannot read date {published!r}", param_hint="--published")
     with open_store(db) as store, progress_reporter(progress) as report_progress:
         report = ingest_paths(
-            store, list(paths), source=source, published=published, annotate=not no_annotate, progress=report_progress
+            store,
+            list(paths),
+            source=source,
+            published=published,
+            annotate=not no_annotate,
+            progress=report_progress,
         )
     for rejection in report.rejected:
         click.echo(f"error: {rejection}", err=True)

@@ -13,8 +13,14 @@ from typing import Any
 
 TASKS: dict[str, tuple[str, str]] = {
     # name: (module:function, one-line description)
-    "clustering": ("storylens.eval.clustering:run", "story clustering on ECB+ / NeuS (pairwise, B3, ARI, NMI)"),
-    "entities": ("storylens.eval.entities:run", "cross-document entity coreference on ECB+ (MUC, B3, CEAF-e)"),
+    "clustering": (
+        "storylens.eval.clustering:run",
+        "story clustering on ECB+ / NeuS (pairwise, B3, ARI, NMI)",
+    ),
+    "entities": (
+        "storylens.eval.entities:run",
+        "cross-document entity coreference on ECB+ (MUC, B3, CEAF-e)",
+    ),
     "quotes": ("storylens.eval.quotes:run", "quote speaker attribution on the bundled quote set"),
     "dates": ("storylens.eval.dates:run", "time expression resolution on the bundled date table"),
     "alignment": ("storylens.eval.alignment:run", "claim alignment across outlets on NeuS pairs"),

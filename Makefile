@@ -1,0 +1,36 @@
+# storylens: `make demo` runs the main job on the bundled sample corpus; `make test` runs the tests.
+# Both create the virtual environment in .venv and install everything first (offline once installed).
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test lint typecheck bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[web,dev]"
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/storylens demo --db storylens-demo.db
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) storylens-demo.db* .pytest_cache .mypy_cache .ruff_cache test-output
