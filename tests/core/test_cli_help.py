@@ -20,18 +20,18 @@ HEAVY = (
     "datasketch",
 )
 
-PROBE = """
+PROBE = f"""
 import json, sys
 from click.testing import CliRunner
 from storylens.cli import cli
 runner = CliRunner()
-out = {}
+out = {{}}
 for args in [["--help"]] + [[name, "--help"] for name in sys.argv[1:]]:
     result = runner.invoke(cli, args)
     out[" ".join(args)] = [result.exit_code, result.output]
-out["modules"] = sorted(m for m in sys.modules if m.split(".")[0] in %r)
+out["modules"] = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})
 print(json.dumps(out))
-""" % (HEAVY,)
+"""
 
 
 def test_help_for_every_command_imports_nothing_heavy() -> None:
