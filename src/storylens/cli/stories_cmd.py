@@ -20,7 +20,7 @@ def stories(db: Path, fmt: str, why: bool) -> None:
     \b
     Examples:
       storylens stories
-      storylens stories --why
+      storylens stories --why            # with the reason each article was grouped
       storylens stories --format json | jq '.[0].articles'
     """
     with open_store(db, must_exist=True) as store:
@@ -31,27 +31,23 @@ def stories(db: Path, fmt: str, why: bool) -> None:
         if not found:
             click.echo("no stories yet: run `storylens ingest PATH`", err=True)
             return
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(show_lines=why)
-        for column in ("story", "title", "articles", "sources", "independent", "first", "last"):
-            table.add_column(column, overflow="fold")
         for story in found:
-            title = story.title
-            if why:
-                reasons = [f"• {a.article_id}: {a.reason}" for a in store.story_assignments(story.id)]
-                title = title + "\n" + "\n".join(reasons)
-            table.add_row(
-                story.id,
-                title,
-                str(len(story.articles)),
-                str(story.sources),
-                str(story.independent_sources),
-                (story.first_published or "")[:16],
-                (story.last_published or "")[:16],
+            span = _span(story.first_published, story.last_published)
+            click.echo(
+                f"{story.id}  {len(story.articles)} articles, {story.sources} outlets "
+                f"({story.independent_sources} independent)  {span}"
             )
-        Console(width=max(100, Console().width)).print(table)
+            click.echo(f"    {story.title}")
+            if why:
+                for a in store.story_assignments(story.id):
+                    click.echo(f"      - {a.article_id}: {a.reason}")
+
+
+def _span(first: str | None, last: str | None) -> str:
+    if not first:
+        return "undated"
+    first_day, last_day = first[:10], (last or first)[:10]
+    return first_day if first_day == last_day else f"{first_day} to {last_day}"
 
 
 @click.command()
