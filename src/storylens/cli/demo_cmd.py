@@ -15,6 +15,11 @@ def sample_dir() -> Path:
     return Path(str(resources.files("storylens").joinpath("sample")))
 
 
+def corpus_dir() -> Path:
+    """The input files of the sample corpus (beside them: MANIFEST.md and expected.json)."""
+    return sample_dir() / "corpus"
+
+
 @click.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md", show_default=True)
@@ -34,7 +39,7 @@ def demo(db: Path, fmt: str, story_id: str | None) -> None:
     from storylens.cli.brief_cmd import render
     from storylens.pipeline import ingest_paths, story_brief
 
-    corpus = sample_dir()
+    corpus = corpus_dir()
     with open_store(db) as store, progress_reporter() as progress:
         report = ingest_paths(store, [corpus], progress=progress)
         for rejection in report.rejected:
