@@ -49,7 +49,9 @@ def test_bad_input_is_reported_and_the_rest_stored(tmp_path: Path) -> None:
     folder = tmp_path / "mixed"
     folder.mkdir()
     (folder / "good.jsonl").write_text(
-        json.dumps({"id": "g1", "source": "Harbor Ledger", "text": "The harbour reopened on Friday after repairs."})
+        json.dumps(
+            {"id": "g1", "source": "Harbor Ledger", "text": "The harbour reopened on Friday after repairs."}
+        )
         + "\n{broken\n"
     )
     (folder / "blob.bin").write_bytes(bytes(range(256)) * 4)
@@ -64,7 +66,11 @@ def test_bad_input_is_reported_and_the_rest_stored(tmp_path: Path) -> None:
 
 def test_stdin_jsonl(tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
-    record = {"id": "in-1", "source": "Civic Times", "text": "Councillors approved the harbour budget on Monday."}
+    record = {
+        "id": "in-1",
+        "source": "Civic Times",
+        "text": "Councillors approved the harbour budget on Monday.",
+    }
     code, _, err = run("ingest", "-", "--db", db, input=json.dumps(record) + "\n")
     assert code == 0 and "added 1" in err
     code, out, _ = run("stories", "--db", db, "--format", "json")
@@ -91,7 +97,9 @@ def test_brief_and_compare_json_follow_the_schema(inputs: Path, tmp_path: Path) 
         for name in ("md", "html"):
             code, out, _ = run("brief", story["id"], "--db", db, "--format", name)
             assert code == 0 and story["title"].split()[0] in out
-    code, out, err = run("compare", str(inputs / "records.jsonl"), str(inputs / "page.html"), "--format", "json")
+    code, out, err = run(
+        "compare", str(inputs / "records.jsonl"), str(inputs / "page.html"), "--format", "json"
+    )
     assert code == 0, err
     brief = json.loads(out)
     jsonschema.validate(brief, schema)
