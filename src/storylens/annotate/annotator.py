@@ -1,0 +1,150 @@
+"""The per-article language layer: ``Annotator.annotate(articles)``.
+
+Reads cleaned :class:`~storylens.models.Article` records (text and publication date); runs spaCy
+over the texts in batches (``nlp.pipe``) and writes one
+:class:`~storylens.models.ArticleAnnotations` per article: sentences, entity mentions, quotes,
+dates and quantities, every offset pointing into ``article.text``. Canonical ids stay empty here;
+:func:`storylens.annotate.canonicalize` fills them at story level.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from storylens.models import Article, ArticleAnnotations, Sentence
+
+__all__ = ["Annotator", "annotation_to_dict", "get_annotator"]
+
+BATCH_SIZE = 32
+
+
+class Annotator:
+    """Annotates articles with a spaCy pipeline (loaded on first use, shared per process)."""
+
+    def __init__(self, nlp: Any = None, batch_size: int = BATCH_SIZE) -> None:
+        self._nlp = nlp
+        self.batch_size = batch_size
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            from storylens.annotate.nlp import get_nlp
+
+            self._nlp = get_nlp()
+        return self._nlp
+
+    def annotate(
+        self, articles: Sequence[Article], progress: Callable[[int], None] | None = None
+    ) -> list[ArticleAnnotations]:
+        """One ArticleAnnotations per article, in order; ``progress(n)`` after each finished batch."""
+        out: list[ArticleAnnotations] = []
+        if not articles:
+            return out
+        texts = (a.text for a in articles)
+        pending = 0
+        for article, doc in zip(articles, self.nlp.pipe(texts, batch_size=self.batch_size), strict=True):
+            out.append(annotate_doc(article, doc))
+            pending += 1
+            if progress is not None and pending >= self.batch_size:
+                progress(pending)
+                pending = 0
+        if progress is not None and pending:
+            progress(pending)
+        return out
+
+    def annotate_one(self, article: Article) -> ArticleAnnotations:
+        return self.annotate([article])[0]
+
+
+def annotate_doc(article: Article, doc: Any) -> ArticleAnnotations:
+    """Annotations of one article from its spaCy doc."""
+    from storylens.annotate.dates import extract_dates
+    from storylens.annotate.entities import extract_entities
+    from storylens.annotate.quantities import extract_quantities
+    from storylens.annotate.quotes import extract_quotes
+
+    text = article.text
+    sentences = tuple(Sentence(s.start_char, s.end_char) for s in doc.sents if s.text.strip())
+    entities = extract_entities(doc)
+    quotes = extract_quotes(text, doc, entities)
+    dates = extract_dates(text, article.published, doc)
+    date_spans = [(d.start, d.end) for d in dates]
+    quantities = [
+        q for q in extract_quantities(doc) if not any(s < q.end and q.start < e for s, e in date_spans)
+    ]
+    return ArticleAnnotations(
+        article_id=article.id,
+        sentences=sentences,
+        entities=tuple(entities),
+        quotes=tuple(quotes),
+        dates=tuple(dates),
+        quantities=tuple(quantities),
+    )
+
+
+_LOCK = threading.Lock()
+_ANNOTATOR: Annotator | None = None
+
+
+def get_annotator() -> Annotator:
+    """The process-wide annotator (spaCy loads on its first ``annotate`` call)."""
+    global _ANNOTATOR
+    with _LOCK:
+        if _ANNOTATOR is None:
+            _ANNOTATOR = Annotator()
+        return _ANNOTATOR
+
+
+def annotation_to_dict(article: Article, ann: ArticleAnnotations) -> dict[str, Any]:
+    """The per-article JSON record of ``storylens annotate`` (schema ``annotations-1``)."""
+    return {
+        "id": article.id,
+        "source": article.source,
+        "title": article.title,
+        "published": article.published,
+        "text": article.text,
+        "sentences": [{"start": s.start, "end": s.end} for s in ann.sentences],
+        "entities": [
+            {"text": e.text, "type": e.type, "start": e.start, "end": e.end, "canonical": e.canonical, "role": e.role}
+            for e in ann.entities
+        ],
+        "quotes": [
+            {
+                "text": q.text,
+                "start": q.start,
+                "end": q.end,
+                "kind": q.kind,
+                "speaker": q.speaker,
+                "speaker_start": q.speaker_start,
+                "speaker_end": q.speaker_end,
+                "cue": q.cue,
+                "speaker_entity": q.speaker_entity,
+            }
+            for q in ann.quotes
+        ],
+        "dates": [
+            {
+                "text": d.text,
+                "start": d.start,
+                "end": d.end,
+                "value": d.value,
+                "end_value": d.end_value,
+                "granularity": d.granularity,
+            }
+            for d in ann.dates
+        ],
+        "quantities": [
+            {
+                "text": q.text,
+                "start": q.start,
+                "end": q.end,
+                "value": q.value,
+                "unit": q.unit,
+                "qualifier": q.qualifier,
+                "kind": q.kind,
+            }
+            for q in ann.quantities
+        ],
+    }

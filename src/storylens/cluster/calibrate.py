@@ -1,0 +1,197 @@
+"""Learn the clustering weights and thresholds from the training splits; write ``weights.json``.
+
+Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). Steps:
+
+1. Candidate pairs: the articles of each data set are replayed in a seeded shuffled order with
+   the gold stories built as they arrive (teacher forcing); for every article the candidates the
+   runtime would retrieve (ANN + entity postings) plus its gold story become (article, story)
+   pairs labelled 1 when the story is the gold one. The replay runs twice: once without dates
+   (the time signal is neutral) and once with synthetic publication dates — every gold story
+   starts on a random day within a 60-day span and its articles follow within a few days
+   (exponential, mean 1 day) — so the weight of the time signal is learned too. This timing is
+   an assumption about news streams, not a property of the data sets, which carry no dates.
+2. A logistic regression (scikit-learn, C=1) over the ``FEATURES`` signals.
+3. The join threshold, then the recluster merge/split thresholds, chosen by grid search for the
+   best mean of pairwise F1 and B3 F1 of the real online clusterer over both training sets.
+
+Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from storylens.cluster.features import ArticleFeatures, compute_features
+from storylens.cluster.model import FEATURES, WEIGHTS_PATH, ClusterConfig
+from storylens.cluster.online import OnlineClusterer, StoryState
+
+__all__ = ["candidate_pairs", "main"]
+
+
+def _synthetic_days(labels: Sequence[str], seed: int) -> list[float]:
+    rng = random.Random(seed)
+    start: dict[str, float] = {}
+    days = []
+    for label in labels:
+        if label not in start:
+            start[label] = 20000.0 + rng.uniform(0.0, 60.0)
+        days.append(start[label] + min(rng.expovariate(1.0), 5.0))
+    return days
+
+
+def candidate_pairs(
+    feats: Sequence[ArticleFeatures],
+    labels: Sequence[str],
+    dim: int,
+    days: Sequence[float | None] | None = None,
+) -> tuple[list[tuple[float, ...]], list[int]]:
+    """Signal vectors and 0/1 labels of the (article, candidate story) pairs of a gold replay."""
+    order = list(range(len(feats)))
+    if days is not None:
+        order.sort(key=lambda i: days[i] or 0.0)
+    c = OnlineClusterer(dim, ClusterConfig())
+    gold: dict[str, StoryState] = {}
+    xs: list[tuple[float, ...]] = []
+    ys: list[int] = []
+    for i in order:
+        f = feats[i]
+        day = days[i] if days is not None else None
+        f = ArticleFeatures(f.id, f.title_vec, f.body_vec, f.terms, f.entities, day, None)
+        if day is not None:
+            c.clock = day if c.clock is None else max(c.clock, day)
+            c.evict()
+        c._count(f)
+        row_num = c.store(f)
+        row = c.rows[row_num]
+        candidates = c.candidates(row)
+        target = gold.get(labels[i])
+        if target is not None and target.num not in candidates:
+            candidates.append(target.num)
+        weighted, norm, mass = c.article_terms(row)
+        for num in candidates:
+            values, _ = c.signals(
+                row.title_vec, row.body_vec, weighted, norm, row.entities, mass, row.day, c.stories[num]
+            )
+            xs.append(values)
+            ys.append(int(target is not None and num == target.num))
+        if target is None:
+            gold[labels[i]] = c.new_story(row_num)
+        else:
+            c.attach(row_num, target)
+    return xs, ys
+
+
+def _evaluate(
+    sets: list[tuple[list[ArticleFeatures], list[str]]], dim: int, weights: dict[str, Any], recluster: bool
+) -> float:
+    from storylens.cluster.recluster import recluster as run_recluster
+    from storylens.eval.clustering import scores
+
+    total = 0.0
+    for feats, labels in sets:
+        c = OnlineClusterer(dim, ClusterConfig(weights=weights))
+        for f in feats:
+            c.add(f)
+        if recluster:
+            run_recluster(c)
+        result = scores(labels, [c.assigned[f.id].story_id for f in feats])
+        total += (result["pairwise_f1"] + result["b3_f1"]) / 2
+    return total / len(sets)
+
+
+def calibrate(data: Path, embedder_name: str, seed: int = 13) -> dict[str, Any]:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from storylens.embed import get_embedder
+    from storylens.eval.clustering import load_ecbplus, load_neus, shuffled
+
+    embedder = get_embedder(embedder_name)
+    sets: list[tuple[list[ArticleFeatures], list[str]]] = []
+    xs: list[tuple[float, ...]] = []
+    ys: list[int] = []
+    counts: dict[str, int] = {}
+    for name, loader in (("ecbplus", load_ecbplus), ("neus", load_neus)):
+        items, labels = shuffled(*loader(data, "train"), seed=seed)
+        feats = compute_features(items, embedder)
+        sets.append((feats, labels))
+        for days in (None, _synthetic_days(labels, seed)):
+            x, y = candidate_pairs(feats, labels, embedder.dim, days)
+            xs.extend(x)
+            ys.extend(y)
+            counts[f"{name}_{'dated' if days else 'undated'}_pairs"] = len(y)
+            counts[f"{name}_{'dated' if days else 'undated'}_positive"] = int(sum(y))
+    model = LogisticRegression(C=1.0, max_iter=2000)
+    model.fit(np.asarray(xs), np.asarray(ys))
+    weights: dict[str, Any] = {
+        "features": list(FEATURES),
+        "coef": [round(float(c), 5) for c in model.coef_[0]],
+        "intercept": round(float(model.intercept_[0]), 5),
+        "threshold": 0.5,
+        "merge_threshold": 1.01,
+        "split_threshold": 0.0,
+    }
+    grid: dict[str, float] = {}
+    for threshold in [round(0.05 + 0.05 * i, 2) for i in range(10)]:
+        grid[str(threshold)] = round(
+            _evaluate(sets, embedder.dim, {**weights, "threshold": threshold}, False), 4
+        )
+    weights["threshold"] = float(max(grid, key=lambda k: grid[k]))
+    base = grid[str(weights["threshold"])]
+    merge_grid: dict[str, float] = {}
+    for merge in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
+        merge_grid[str(merge)] = round(
+            _evaluate(sets, embedder.dim, {**weights, "merge_threshold": merge}, True), 4
+        )
+    best_merge = max(merge_grid, key=lambda k: (merge_grid[k], float(k)))
+    weights["merge_threshold"] = float(best_merge)
+    split_grid: dict[str, float] = {}
+    for split in (0.0, 0.01, 0.02, 0.05):
+        split_grid[str(split)] = round(
+            _evaluate(sets, embedder.dim, {**weights, "split_threshold": split}, True), 4
+        )
+    weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
+    weights["calibration"] = {
+        "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",
+        "objective": "mean of pairwise F1 and B3 F1 of the online clusterer, averaged over both sets",
+        "pairs": counts,
+        "join_threshold_grid": grid,
+        "join_only_score": base,
+        "merge_threshold_grid": merge_grid,
+        "split_threshold_grid": split_grid,
+    }
+    return weights
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    from storylens.eval import default_data_dir
+
+    parser = argparse.ArgumentParser(description="calibrate story clustering weights")
+    parser.add_argument("--embedder", action="append", default=None, help="static, minilm (repeatable)")
+    parser.add_argument("--data", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
+    args = parser.parse_args(argv)
+    data = args.data or default_data_dir()
+    existing = json.loads(args.out.read_text()) if args.out.exists() else {}
+    models = existing.get("models", {})
+    for name in args.embedder or ["static"]:
+        start = time.perf_counter()
+        models[name] = calibrate(data, name)
+        models[name]["calibration"]["seconds"] = round(time.perf_counter() - start, 1)
+        print(name, json.dumps({k: v for k, v in models[name].items() if k != "calibration"}))
+    out = {
+        "command": "python -m storylens.cluster.calibrate --embedder static --embedder minilm",
+        "model": "logistic regression over (article, candidate story) signals; p >= threshold joins",
+        "models": models,
+    }
+    args.out.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""The scoring model: signal names, the learned weights and the clustering configuration.
+
+Reads ``weights.json`` (written by ``python -m storylens.cluster.calibrate``: a logistic
+regression over (article, candidate story) signals, fitted on ECB+ train and NeuS train) and
+turns a signal vector into the probability that the article belongs to the story.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["FEATURES", "WEIGHTS_PATH", "ClusterConfig", "ScoringModel", "load_model"]
+
+WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
+# Signal order of the logistic regression. "time" is 2*exp(-gap/time_scale)-1 (1 = same day,
+# -1 = far apart, 0 = a date missing: neutral); "size" is log(1 + story size).
+FEATURES = ("title", "body", "keywords", "entities", "time", "size", "title_x_entities")
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """Knobs of the online clusterer; ``None`` thresholds come from ``weights.json``."""
+
+    threshold: float | None = None  # join the best story when p >= threshold
+    merge_threshold: float | None = None  # recluster: merge two stories when p >= this
+    split_threshold: float | None = None  # recluster: detach a member when p(member, rest) < this
+    neighbours: int = 10  # ANN candidates per article
+    entity_probes: int = 4  # rarest entities looked up in the inverted index
+    window_days: float = 14.0  # a story leaves the candidate indexes this long after its last article
+    time_scale_days: float = 3.0
+    max_story_terms: int = 256
+    weights: dict[str, Any] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ScoringModel:
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float
+    merge_threshold: float
+    split_threshold: float
+
+    def probability(self, values: tuple[float, ...]) -> float:
+        z = self.intercept + sum(w * x for w, x in zip(self.coef, values, strict=True))
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        ez = math.exp(z)
+        return ez / (1.0 + ez)
+
+
+# Used only when weights.json is missing (e.g. while it is being recalibrated).
+_FALLBACK: dict[str, Any] = {
+    "features": list(FEATURES),
+    "coef": [6.0, 4.0, 4.0, 2.0, 1.5, 0.2, 1.0],
+    "intercept": -7.5,
+    "threshold": 0.5,
+    "merge_threshold": 0.95,
+    "split_threshold": 0.05,
+}
+
+
+def load_weights(embedder: str = "static", path: Path = WEIGHTS_PATH) -> dict[str, Any]:
+    """The calibrated weights for ``embedder`` (those of ``static`` when it has none of its own)."""
+    if path.exists():
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        models = data.get("models", {})
+        if embedder in models:
+            return dict(models[embedder])
+        if "static" in models:
+            return dict(models["static"])
+    return dict(_FALLBACK)
+
+
+def load_model(config: ClusterConfig, embedder: str = "static") -> ScoringModel:
+    """The scoring model for ``config``: its explicit weights, else those in ``weights.json``."""
+    data = config.weights if config.weights is not None else load_weights(embedder)
+    names = list(data["features"])
+    if tuple(names) != FEATURES:
+        raise ValueError(f"weights are for features {names}, expected {list(FEATURES)}")
+    return ScoringModel(
+        coef=tuple(float(c) for c in data["coef"]),
+        intercept=float(data["intercept"]),
+        threshold=float(config.threshold if config.threshold is not None else data["threshold"]),
+        merge_threshold=float(
+            config.merge_threshold if config.merge_threshold is not None else data["merge_threshold"]
+        ),
+        split_threshold=float(
+            config.split_threshold if config.split_threshold is not None else data["split_threshold"]
+        ),
+    )

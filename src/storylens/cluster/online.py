@@ -1,0 +1,332 @@
+"""The online story clusterer.
+
+Reads ``ArticleFeatures`` in publication order; for each article retrieves candidate stories
+(ANN over active story centroids + entity postings), scores each with the learned model over
+several signals (title/lead and body embeddings, TF-IDF keywords with incremental IDF, rarity-
+weighted shared entities, time proximity, story size) and either joins the most likely story or
+starts a new one. Writes one ``Assignment`` per article, with its signals and a readable reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from storylens.cluster.explain import join_reason, new_story_reason, wire_reason
+from storylens.cluster.features import ArticleFeatures
+from storylens.cluster.index import CandidateIndex
+from storylens.cluster.model import ClusterConfig, ScoringModel, load_model
+from storylens.models import Assignment
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["OnlineClusterer", "story_id_for"]
+
+
+def story_id_for(seed_article_id: str) -> str:
+    """Stable story id derived from the story's first (seed) article id."""
+    return "s-" + hashlib.sha1(seed_article_id.encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass(slots=True)
+class Row:
+    """One stored article: vectors, compact keyword arrays and entity keys."""
+
+    id: str
+    title_vec: np.ndarray
+    body_vec: np.ndarray
+    term_keys: np.ndarray  # uint32
+    term_vals: np.ndarray  # float32
+    entities: tuple[int, ...]
+    day: float | None
+    duplicate_of: str | None
+
+    def terms(self) -> dict[int, float]:
+        return dict(zip(self.term_keys.tolist(), self.term_vals.tolist(), strict=True))
+
+
+@dataclass(slots=True)
+class StoryState:
+    """Running aggregate of one story."""
+
+    num: int
+    id: str
+    members: list[int]
+    title_sum: np.ndarray
+    body_sum: np.ndarray
+    terms: dict[int, float] = field(default_factory=dict)
+    entities: dict[int, int] = field(default_factory=dict)
+    first: float | None = None
+    last: float | None = None
+    clock: float | None = None  # last activity (stream time) for eviction
+    term_norm: float = -1.0  # cached TF-IDF norm; < 0 when stale
+
+
+class OnlineClusterer:
+    """Stateful core behind ``StoryClusterer`` (works on precomputed features)."""
+
+    def __init__(self, dim: int, config: ClusterConfig | None = None, embedder: str = "static") -> None:
+        self.config = config or ClusterConfig()
+        self.model: ScoringModel = load_model(self.config, embedder)
+        self.dim = dim
+        self.rows: list[Row] = []
+        self.row_of: dict[str, int] = {}
+        self.story_of: list[int] = []  # row -> story num
+        self.stories: dict[int, StoryState] = {}
+        self.story_num: dict[str, int] = {}  # story id -> num
+        self.assigned: dict[str, Assignment] = {}
+        self.term_df: dict[int, int] = {}
+        self.entity_df: dict[int, int] = {}
+        self.n_docs = 0
+        self.clock: float | None = None
+        self.index = CandidateIndex(dim)
+        self.vocabulary: dict[int, str] = {}
+        self.names: dict[int, str] = {}
+        self._next_num = 0
+        self._since_evict = 0
+        self._evict_clock = float("-inf")
+
+    # --- statistics -------------------------------------------------------------------------
+    def idf(self, key: int) -> float:
+        return math.log((self.n_docs + 1) / (self.term_df.get(key, 0) + 1)) + 1.0
+
+    def entity_idf(self, key: int) -> float:
+        return math.log((self.n_docs + 1) / (self.entity_df.get(key, 0) + 1)) + 1.0
+
+    def _count(self, feats: ArticleFeatures) -> None:
+        self.n_docs += 1
+        for key in feats.terms:
+            self.term_df[key] = self.term_df.get(key, 0) + 1
+        for key in feats.entities:
+            self.entity_df[key] = self.entity_df.get(key, 0) + 1
+
+    def story_term_norm(self, story: StoryState) -> float:
+        if story.term_norm < 0:
+            story.term_norm = math.sqrt(sum((v * self.idf(k)) ** 2 for k, v in story.terms.items())) or 1.0
+        return story.term_norm
+
+    # --- signals ------------------------------------------------------------------------------
+    def signals(
+        self,
+        title_vec: np.ndarray,
+        body_vec: np.ndarray,
+        weighted_terms: dict[int, float],
+        term_norm: float,
+        entities: tuple[int, ...],
+        entity_mass: float,
+        day: float | None,
+        story: StoryState,
+        exclude: Row | None = None,
+    ) -> tuple[tuple[float, ...], float | None]:
+        """Signal vector (in ``FEATURES`` order) of an article against a story, and the day gap."""
+        import numpy as np
+
+        title_sum, body_sum, size = story.title_sum, story.body_sum, len(story.members)
+        terms, story_entities, story_norm = story.terms, story.entities, -1.0
+        if exclude is not None:
+            title_sum, body_sum, size = title_sum - exclude.title_vec, body_sum - exclude.body_vec, size - 1
+            terms = dict(terms)
+            for key, value in zip(exclude.term_keys.tolist(), exclude.term_vals.tolist(), strict=True):
+                if key in terms:
+                    terms[key] -= value
+            story_entities = dict(story_entities)
+            for key in exclude.entities:
+                if key in story_entities:
+                    story_entities[key] -= 1
+            story_norm = math.sqrt(sum((v * self.idf(k)) ** 2 for k, v in terms.items() if v > 0)) or 1.0
+        tn = float(np.linalg.norm(title_sum)) or 1.0
+        bn = float(np.linalg.norm(body_sum)) or 1.0
+        title = float(title_vec @ title_sum) / tn
+        body = float(body_vec @ body_sum) / bn
+        if story_norm < 0:
+            story_norm = self.story_term_norm(story)
+        dot = 0.0
+        for key, value in weighted_terms.items():
+            other = terms.get(key)
+            if other:
+                dot += value * other * self.idf(key)
+        keywords = dot / (term_norm * story_norm) if term_norm > 0 else 0.0
+        shared = sum(self.entity_idf(k) for k in entities if story_entities.get(k, 0) > 0)
+        ent = shared / entity_mass if entity_mass > 0 else 0.0
+        gap = self.gap(day, story)
+        time = 0.0 if gap is None else 2.0 * math.exp(-gap / self.config.time_scale_days) - 1.0
+        values = (title, body, keywords, ent, time, math.log1p(max(size, 0)), title * ent)
+        return values, gap
+
+    @staticmethod
+    def gap(day: float | None, story: StoryState) -> float | None:
+        if day is None or story.first is None or story.last is None:
+            return None
+        if story.first <= day <= story.last:
+            return 0.0
+        return min(abs(day - story.first), abs(day - story.last))
+
+    def article_terms(self, row: Row) -> tuple[dict[int, float], float, float]:
+        """IDF-weighted article keywords, their norm, and the article's total entity IDF mass."""
+        weighted = {
+            k: v * self.idf(k) for k, v in zip(row.term_keys.tolist(), row.term_vals.tolist(), strict=True)
+        }
+        norm = math.sqrt(sum(v * v for v in weighted.values()))
+        mass = sum(self.entity_idf(k) for k in row.entities)
+        return weighted, norm, mass
+
+    # --- stories ------------------------------------------------------------------------------
+    def new_story(self, row_num: int, story_id: str | None = None) -> StoryState:
+        import numpy as np
+
+        row = self.rows[row_num]
+        num = self._next_num
+        self._next_num += 1
+        story = StoryState(
+            num=num,
+            id=story_id or story_id_for(row.id),
+            members=[],
+            title_sum=np.zeros(self.dim, dtype=np.float32),
+            body_sum=np.zeros(self.dim, dtype=np.float32),
+        )
+        self.stories[num] = story
+        self.story_num[story.id] = num
+        self.attach(row_num, story)
+        return story
+
+    def attach(self, row_num: int, story: StoryState, index: bool = True) -> None:
+        row = self.rows[row_num]
+        story.members.append(row_num)
+        story.title_sum += row.title_vec
+        story.body_sum += row.body_vec
+        for key, value in zip(row.term_keys.tolist(), row.term_vals.tolist(), strict=True):
+            story.terms[key] = story.terms.get(key, 0.0) + value
+        if len(story.terms) > 2 * self.config.max_story_terms:
+            keep = sorted(story.terms.items(), key=lambda kv: -kv[1])[: self.config.max_story_terms]
+            story.terms = dict(keep)
+        new_entities = tuple(k for k in row.entities if k not in story.entities)
+        for key in row.entities:
+            story.entities[key] = story.entities.get(key, 0) + 1
+        if row.day is not None:
+            story.first = row.day if story.first is None else min(story.first, row.day)
+            story.last = row.day if story.last is None else max(story.last, row.day)
+        story.clock = (
+            self.clock if story.clock is None or self.clock is None else max(story.clock, self.clock)
+        )
+        story.term_norm = -1.0
+        self.story_of[row_num] = story.num
+        if index:
+            self.index.upsert(story.num, story.title_sum, new_entities)
+
+    def evict(self) -> None:
+        """Drop stories quiet for longer than the window from the candidate indexes."""
+        if self.clock is None:
+            return
+        horizon = self.clock - self.config.window_days
+        for num in [n for n in self.index.active() if (self.stories[n].clock or self.clock) < horizon]:
+            self.index.remove(num)
+
+    # --- the online step ------------------------------------------------------------------------
+    def store(self, feats: ArticleFeatures) -> int:
+        import numpy as np
+
+        keys = np.fromiter(feats.terms.keys(), dtype=np.uint32, count=len(feats.terms))
+        vals = np.fromiter(feats.terms.values(), dtype=np.float32, count=len(feats.terms))
+        row = Row(
+            feats.id,
+            feats.title_vec,
+            feats.body_vec,
+            keys,
+            vals,
+            feats.entities,
+            feats.day,
+            feats.duplicate_of,
+        )
+        self.rows.append(row)
+        self.story_of.append(-1)
+        self.row_of[feats.id] = len(self.rows) - 1
+        return len(self.rows) - 1
+
+    def candidates(self, row: Row) -> list[int]:
+        probes = sorted(row.entities, key=lambda k: self.entity_df.get(k, 0))
+        probes = [k for k in probes if self.entity_df.get(k, 0) > 1][: self.config.entity_probes]
+        return self.index.query(row.title_vec, self.config.neighbours, tuple(probes))
+
+    def best_story(
+        self, row: Row, exclude_story: int | None = None
+    ) -> tuple[StoryState | None, float, tuple[tuple[float, ...], float | None]]:
+        """Most likely candidate story for ``row``, its probability and (signals, gap)."""
+        weighted, norm, mass = self.article_terms(row)
+        best: StoryState | None = None
+        best_p = -1.0
+        best_info: tuple[tuple[float, ...], float | None] = ((), None)
+        for num in self.candidates(row):
+            if num == exclude_story:
+                continue
+            story = self.stories[num]
+            values, gap = self.signals(
+                row.title_vec, row.body_vec, weighted, norm, row.entities, mass, row.day, story
+            )
+            if gap is not None and gap > self.config.window_days:
+                continue  # outside the story window: a different event, whatever the topic
+            p = self.model.probability(values)
+            if p > best_p:
+                best, best_p, best_info = story, p, (values, gap)
+        return best, best_p, best_info
+
+    def add(self, feats: ArticleFeatures) -> Assignment:
+        """Assign one article (features already computed); earlier assignments are not touched."""
+        if feats.id in self.row_of:
+            return self.assigned[feats.id]
+        if feats.day is not None:
+            self.clock = feats.day if self.clock is None else max(self.clock, feats.day)
+        self._since_evict += 1
+        if self._since_evict >= 64 or (self.clock is not None and self.clock - self._evict_clock >= 1.0):
+            self._since_evict = 0
+            self._evict_clock = self.clock if self.clock is not None else self._evict_clock
+            self.evict()
+        self._count(feats)
+        row_num = self.store(feats)
+        row = self.rows[row_num]
+        original = self.row_of.get(feats.duplicate_of) if feats.duplicate_of else None
+        if original is not None and self.story_of[original] >= 0:
+            story = self.stories[self.story_of[original]]
+            self.attach(row_num, story)
+            assignment = Assignment(
+                row.id, story.id, 1.0, wire_reason(feats.duplicate_of or ""), {"wire": 1.0}
+            )
+        else:
+            best, p, (values, gap) = self.best_story(row)
+            if best is not None and p >= self.model.threshold:
+                assignment = self.explain_join(row, best, p, values, gap)
+                self.attach(row_num, best)
+            else:
+                story = self.new_story(row_num)
+                signals = {
+                    "probability": round(1.0 - max(p, 0.0), 4),
+                    "best_candidate": round(max(p, 0.0), 4),
+                }
+                reason = new_story_reason(p if best else None, best.id if best else None)
+                assignment = Assignment(row.id, story.id, signals["probability"], reason, signals)
+        self.assigned[row.id] = assignment
+        return assignment
+
+    def explain_join(
+        self, row: Row, story: StoryState, p: float, values: Sequence[float], gap: float | None
+    ) -> Assignment:
+        from storylens.cluster.model import FEATURES
+
+        signals = {name: round(float(v), 4) for name, v in zip(FEATURES, values, strict=True)}
+        signals["probability"] = round(p, 4)
+        if gap is not None:
+            signals["days_apart"] = round(gap, 2)
+        shared = [k for k in row.entities if story.entities.get(k, 0) > 0]
+        shared.sort(key=lambda k: -self.entity_idf(k))
+        names = [self.names.get(k, "?") for k in shared]
+        weighted, _, _ = self.article_terms(row)
+        common = [(v * story.terms[k], k) for k, v in weighted.items() if k in story.terms]
+        common.sort(reverse=True)
+        words = [self.vocabulary[k] for _, k in common[:6] if k in self.vocabulary]
+        return Assignment(row.id, story.id, round(p, 4), join_reason(signals, names, words, gap), signals)
+
+    def members(self, story_num: int) -> list[str]:
+        return [self.rows[r].id for r in self.stories[story_num].members]

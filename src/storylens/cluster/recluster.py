@@ -1,0 +1,156 @@
+"""The periodic merge/split pass over the stories of an ``OnlineClusterer``.
+
+Reads the current stories and stored article features; merges pairs of active stories whose
+story-to-story probability reaches ``merge_threshold`` (the older story's id wins) and detaches
+members whose probability of belonging to the rest of their story falls under
+``split_threshold`` (they then join their best other story or start their own). Writes new
+``Assignment`` records for the articles whose story changed and returns them.
+"""
+
+from __future__ import annotations
+
+import math
+
+from storylens.cluster.online import OnlineClusterer, StoryState, story_id_for
+from storylens.models import Assignment
+
+__all__ = ["recluster"]
+
+
+def _story_query(c: OnlineClusterer, story: StoryState) -> tuple:
+    import numpy as np
+
+    title = story.title_sum / (float(np.linalg.norm(story.title_sum)) or 1.0)
+    body = story.body_sum / (float(np.linalg.norm(story.body_sum)) or 1.0)
+    weighted = {k: v * c.idf(k) for k, v in story.terms.items()}
+    norm = math.sqrt(sum(v * v for v in weighted.values()))
+    entities = tuple(story.entities)
+    mass = sum(c.entity_idf(k) for k in entities)
+    return title, body, weighted, norm, entities, mass
+
+
+def _interval_gap(a: StoryState, b: StoryState) -> float | None:
+    if a.first is None or a.last is None or b.first is None or b.last is None:
+        return None
+    return max(0.0, a.first - b.last, b.first - a.last)
+
+
+def _merge_pass(c: OnlineClusterer) -> dict[int, tuple[int, float]]:
+    """Story num -> (surviving story num, probability) for every story merged away."""
+    candidates: list[tuple[float, int, int]] = []
+    for num in sorted(c.index.active()):
+        story = c.stories[num]
+        title, body, weighted, norm, entities, mass = _story_query(c, story)
+        probes = sorted(entities, key=lambda k: c.entity_df.get(k, 0))[: c.config.entity_probes]
+        for other_num in c.index.query(title, c.config.neighbours, tuple(probes)):
+            if other_num <= num:
+                continue
+            other = c.stories[other_num]
+            values, _ = c.signals(title, body, weighted, norm, entities, mass, None, other)
+            gap = _interval_gap(story, other)
+            time = 0.0 if gap is None else 2.0 * math.exp(-gap / c.config.time_scale_days) - 1.0
+            values = (*values[:4], time, *values[5:])
+            p = c.model.probability(values)
+            if p >= c.model.merge_threshold:
+                candidates.append((p, num, other_num))
+    parent: dict[int, int] = {}
+
+    def root(n: int) -> int:
+        while n in parent:
+            n = parent[n]
+        return n
+
+    merged: dict[int, tuple[int, float]] = {}
+    for p, a, b in sorted(candidates, reverse=True):
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        keep, drop = min(ra, rb), max(ra, rb)  # the older story (created first) keeps its id
+        parent[drop] = keep
+        merged[drop] = (keep, p)
+    return {drop: (root(keep), p) for drop, (keep, p) in merged.items()}
+
+
+def _detach(c: OnlineClusterer, row_num: int, story: StoryState) -> None:
+    row = c.rows[row_num]
+    story.members.remove(row_num)
+    story.title_sum -= row.title_vec
+    story.body_sum -= row.body_vec
+    for key, value in zip(row.term_keys.tolist(), row.term_vals.tolist(), strict=True):
+        if key in story.terms:
+            story.terms[key] -= value
+            if story.terms[key] <= 1e-6:
+                del story.terms[key]
+    for key in row.entities:
+        if key in story.entities:
+            story.entities[key] -= 1
+            if story.entities[key] <= 0:
+                del story.entities[key]
+    days = [c.rows[m].day for m in story.members if c.rows[m].day is not None]
+    story.first = min(days) if days else None  # type: ignore[type-var]
+    story.last = max(days) if days else None  # type: ignore[type-var]
+    story.term_norm = -1.0
+    if story.num in c.index:
+        c.index.upsert(story.num, story.title_sum)
+
+
+def recluster(c: OnlineClusterer) -> list[Assignment]:
+    """Merge then split the active stories; the assignments that changed, in article order."""
+    changed: dict[int, Assignment] = {}
+    for drop, (keep, p) in sorted(_merge_pass(c).items()):
+        source, target = c.stories[drop], c.stories[keep]
+        for row_num in list(source.members):
+            c.attach(row_num, target, index=False)
+            old = c.assigned[c.rows[row_num].id]
+            reason = (
+                f"story {source.id} merged into {target.id} (story similarity p={p:.2f}); was: {old.reason}"
+            )
+            signals = {**old.signals, "merge_probability": round(p, 4)}
+            changed[row_num] = Assignment(old.article_id, target.id, old.score, reason, signals)
+        c.index.remove(drop)
+        del c.stories[drop]
+        c.story_num.pop(source.id, None)
+        c.index.upsert(target.num, target.title_sum, tuple(target.entities))
+    detached: list[tuple[int, int, float]] = []
+    for num in sorted(c.index.active()):
+        story = c.stories[num]
+        if len(story.members) < 3:
+            continue
+        seed = story.members[0]
+        for row_num in list(story.members[1:]):
+            row = c.rows[row_num]
+            if row.duplicate_of is not None:
+                continue
+            weighted, norm, mass = c.article_terms(row)
+            values, _ = c.signals(
+                row.title_vec, row.body_vec, weighted, norm, row.entities, mass, row.day, story, exclude=row
+            )
+            p = c.model.probability(values)
+            if p < c.model.split_threshold and row_num != seed:
+                detached.append((row_num, num, p))
+    for row_num, num, p in detached:
+        story = c.stories[num]
+        if row_num not in story.members or len(story.members) < 2:
+            continue
+        _detach(c, row_num, story)
+        row = c.rows[row_num]
+        best, best_p, (values, gap) = c.best_story(row, exclude_story=num)
+        if best is not None and best_p >= c.model.threshold:
+            assignment = c.explain_join(row, best, best_p, values, gap)
+            c.attach(row_num, best)
+        else:
+            new = c.new_story(row_num, story_id_for(row.id))
+            signals = {"probability": round(1.0 - p, 4), "split_from": float(len(story.members))}
+            assignment = Assignment(row.id, new.id, signals["probability"], "", signals)
+        reason = f"split from {story.id} (p={p:.2f} of belonging); {assignment.reason}".rstrip("; ")
+        changed[row_num] = Assignment(
+            row.id, assignment.story_id, assignment.score, reason, assignment.signals
+        )
+    out = []
+    for row_num in sorted(changed):
+        assignment = changed[row_num]
+        previous = c.assigned[assignment.article_id]
+        c.assigned[assignment.article_id] = assignment
+        if previous.story_id != assignment.story_id:
+            out.append(assignment)
+    return out

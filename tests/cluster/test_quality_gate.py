@@ -1,0 +1,29 @@
+"""Quality gate: clustering scores on a slice of the public data must stay above recorded floors.
+
+Floors are the scores measured with the committed model and weights.json on the same slices
+(ECB+ dev: all 197 docs; NeuS val: first 450 articles of the seeded shuffle) minus a margin of
+about 0.05. Skips when the data is absent.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from storylens.eval import default_data_dir
+
+DATA = default_data_dir()
+FLOORS = {
+    "ecbplus": {"pairwise_f1": 0.80, "b3_f1": 0.83},
+    "neus": {"pairwise_f1": 0.55, "b3_f1": 0.75},
+}
+LIMITS = {"ecbplus": None, "neus": 450}
+
+
+@pytest.mark.skipif(not (DATA / "ecbplus").exists() or not (DATA / "neus").exists(), reason="no shared data")
+@pytest.mark.parametrize("dataset", ["ecbplus", "neus"])
+def test_clustering_scores_stay_above_floor(dataset: str) -> None:
+    from storylens.eval.clustering import run
+
+    result = run(DATA, dataset=dataset, split="dev", limit=LIMITS[dataset])[dataset]
+    for metric, floor in FLOORS[dataset].items():
+        assert result[metric] >= floor, f"{dataset} {metric} {result[metric]} fell under {floor}"
