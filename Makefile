@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint typecheck bench clean
+.PHONY: install browser demo test lint typecheck bench clean
 
 install: $(STAMP)
 
@@ -19,8 +19,15 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/storylens demo --db storylens-demo.db
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q
+
+# Browser tests drive Debian's Chromium through Playwright (never `playwright install`, which downloads).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+		else echo "browser tests will be skipped: install Debian's chromium (/usr/bin/chromium)"; fi; \
+	fi
 
 lint: install
 	$(BIN)/ruff check src tests bench

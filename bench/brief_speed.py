@@ -37,8 +37,12 @@ def story(n: int) -> list[Article]:
             sentences = sentences[1:]
         articles.append(
             Article(
-                id=doc["doc_id"], source=f"outlet-{i}", title=sentences[0], text=" ".join(sentences[1:]),
-                original=" ".join(sentences), published=f"2026-01-{10 + i % 2:02d}T{8 + i % 12:02d}:00:00Z",
+                id=doc["doc_id"],
+                source=f"outlet-{i}",
+                title=sentences[0],
+                text=" ".join(sentences[1:]),
+                original=" ".join(sentences),
+                published=f"2026-01-{10 + i % 2:02d}T{8 + i % 12:02d}:00:00Z",
             )
         )
     return articles
@@ -51,7 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     from storylens.eval.alignment import real_annotator
     from storylens.models import ArticleAnnotations
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--articles", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)

@@ -130,7 +130,7 @@ def start_once(db: Path) -> tuple[float, list[float]]:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.01)
         first = time.perf_counter() - started
-        later = []
+        later: list[float] = []
         for path in (
             "/",
             "/api/stories?per_page=50",
@@ -142,9 +142,15 @@ def start_once(db: Path) -> tuple[float, list[float]]:
             get(base + path)
             later.append(time.perf_counter() - t)
         return first, later
-    finally:
+    except urllib.error.HTTPError:
         process.terminate()
-        process.wait(timeout=10)
+        _, err = process.communicate(timeout=10)
+        print(err.decode(errors="replace")[-3000:], file=sys.stderr)
+        raise
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=10)
 
 
 def main() -> int:

@@ -50,13 +50,44 @@ def lexrank(texts: list[str], n: int) -> str:
     parser = PlaintextParser.from_string("\n\n".join(texts), tokenizer)
     summarizer = LexRankSummarizer()
     summarizer.stop_words = frozenset(
-        "a an the and or of to in on at by for with from as is are was were be been it its that this he she they".split()
+        [
+            "a",
+            "an",
+            "the",
+            "and",
+            "or",
+            "of",
+            "to",
+            "in",
+            "on",
+            "at",
+            "by",
+            "for",
+            "with",
+            "from",
+            "as",
+            "is",
+            "are",
+            "was",
+            "were",
+            "be",
+            "been",
+            "it",
+            "its",
+            "that",
+            "this",
+            "he",
+            "she",
+            "they",
+        ]
     )
     return " ".join(str(s) for s in summarizer(parser.document, n))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--split", default="val")
     parser.add_argument("--sentences", type=int, default=3)
     parser.add_argument("--limit", type=int)

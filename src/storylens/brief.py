@@ -180,7 +180,8 @@ def build_brief(
             name=e.name,
             type=e.type,
             variants=tuple(e.variants),
-            articles=tuple(a for a in e.articles if a in ids) or tuple(e.articles),
+            articles=tuple(sorted((a for a in e.articles if a in ids), key=lambda a: rank[a]))
+            or tuple(e.articles),
             mentions=e.mentions,
             roles=tuple(e.roles),
         )

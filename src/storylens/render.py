@@ -124,7 +124,9 @@ def brief_markdown(brief: Brief) -> str:
         "",
     ]
     out += ["## Summary", ""]
-    out += [f"- {md_escape(s.text)} {_cite_md(s.articles, numbers)}" for s in brief.summary] or ["_No summary._"]
+    out += [f"- {md_escape(s.text)} {_cite_md(s.articles, numbers)}" for s in brief.summary] or [
+        "_No summary._"
+    ]
     out += ["", "## Conflicts", ""]
     if brief.conflicts:
         for conflict in brief.conflicts:
@@ -146,7 +148,9 @@ def brief_markdown(brief: Brief) -> str:
         out += ["_No quotes._", ""]
     for q in brief.quotes:
         speaker = md_escape(q.speaker) if q.speaker else "_unknown speaker_"
-        out.append(f"- **{speaker}**: “{md_escape(q.text)}” — `{MATCH_LABELS[q.match]}` {_cite_md(q.articles, numbers)}")
+        out.append(
+            f"- **{speaker}**: “{md_escape(q.text)}” — `{MATCH_LABELS[q.match]}` {_cite_md(q.articles, numbers)}"
+        )
         if len(q.versions) > 1:
             for v in q.versions:
                 who = md_escape(v.speaker) if v.speaker else "unknown speaker"
@@ -177,7 +181,11 @@ def brief_markdown(brief: Brief) -> str:
         url = safe_url(article.url)
         title = md_escape(article.title) or "(untitled)"
         linked = f"[{title}]({_md_url(url)})" if url else title
-        kind = "independent" if article.independent else f"wire copy of {_cite_md([article.duplicate_of or ''], numbers) or md_escape(article.duplicate_of)}"
+        kind = (
+            "independent"
+            if article.independent
+            else f"wire copy of {_cite_md([article.duplicate_of or ''], numbers) or md_escape(article.duplicate_of)}"
+        )
         parts = [f'{n}. <a id="source-{n}"></a>**{md_escape(article.source)}** — {linked}', kind]
         if article.published:
             parts.append(md_escape(article.published))
@@ -216,7 +224,7 @@ def _html_conflict(brief: Brief, conflict: BriefConflict, numbers: dict[str, int
     )
     return (
         f'<div class="conflict" id="{_e(conflict.id)}"><div><span class="badge conflicting">{_e(conflict.kind)}</span>'
-        f"{_e(conflict.description)}</div><div class=\"values\">{values}</div></div>"
+        f'{_e(conflict.description)}</div><div class="values">{values}</div></div>'
     )
 
 
@@ -255,7 +263,7 @@ def brief_html(brief: Brief) -> str:
         facts = _facts_by_status(brief.facts, key)
         if not facts:
             continue
-        parts.append(f"<h3>{label} ({len(facts)}) <small class=\"meta\">{meaning}</small></h3><ul>")
+        parts.append(f'<h3>{label} ({len(facts)}) <small class="meta">{meaning}</small></h3><ul>')
         for fact in facts:
             plural = "s" if fact.independent_sources != 1 else ""
             parts.append(
@@ -288,7 +296,9 @@ def brief_html(brief: Brief) -> str:
             f"<td>{'; '.join(_e(x.expression) for x in ev.evidence)}</td></tr>"
             for ev in brief.timeline
         )
-        parts.append(f"<table><tr><th>Date</th><th>Event</th><th>Sources</th><th>Expressions</th></tr>{rows}</table>")
+        parts.append(
+            f"<table><tr><th>Date</th><th>Event</th><th>Sources</th><th>Expressions</th></tr>{rows}</table>"
+        )
     else:
         parts.append("<p><em>No dated events.</em></p>")
     parts.append("<h2>Entities</h2>")
@@ -315,6 +325,8 @@ def brief_html(brief: Brief) -> str:
             kind = f'<span class="badge single copy">wire copy of {_cite_html([article.duplicate_of or ""], numbers) or _e(article.duplicate_of)}</span>'
         extra = f" · {_e(article.published)}" if article.published else ""
         reason = f"<br><small>why grouped: {_e(article.reason)}</small>" if article.reason else ""
-        parts.append(f'<li id="source-{n}">{kind}<strong>{_e(article.source)}</strong> — {linked}{extra}{reason}</li>')
+        parts.append(
+            f'<li id="source-{n}">{kind}<strong>{_e(article.source)}</strong> — {linked}{extra}{reason}</li>'
+        )
     parts.append("</ol></body></html>")
     return "\n".join(parts) + "\n"

@@ -102,7 +102,9 @@ def entities_for(articles: Sequence[Article], anns: Sequence[ArticleAnnotations]
         for e in ann.entities:
             if e.canonical is None:
                 continue
-            entry = found.setdefault(e.canonical, {"type": e.type, "variants": [], "articles": [], "mentions": 0})
+            entry = found.setdefault(
+                e.canonical, {"type": e.type, "variants": [], "articles": [], "mentions": 0}
+            )
             if e.text not in entry["variants"]:
                 entry["variants"].append(e.text)
             if ann.article_id not in entry["articles"]:

@@ -53,3 +53,24 @@ def test_conflict_evidence_is_paired() -> None:
 def test_empty_sides() -> None:
     assert align_sentences([], []) == []
     assert [r.status for r in align_sentences(["One."], [])] == ["only"]
+
+
+def test_same_value_on_both_sides_is_not_a_conflict_between_them() -> None:
+    left = ["At least 12 people were killed, officials said."]
+    right = ["At least 12 people were killed, officials said on Tuesday."]
+    conflicts = [
+        {
+            "description": "death toll",
+            "evidence": [
+                {"article": "a", "sentence": left[0], "value": "at least 12"},
+                {"article": "b", "sentence": right[0], "value": "at least 12"},
+                {"article": "c", "sentence": "Eight people died.", "value": "eight"},
+            ],
+        }
+    ]
+    rows = align_sentences(left, right, left_id="a", right_id="b", conflicts=conflicts)
+    assert [r.status for r in rows] == ["shared"]
+    # against the article that says eight, the same sentence conflicts
+    rows = align_sentences(left, ["Eight people died."], left_id="a", right_id="c", conflicts=conflicts)
+    assert [r.status for r in rows] == ["conflict"]
+    assert rows[0].right == "Eight people died."

@@ -159,3 +159,14 @@ def test_charts_have_fixed_size(page: Any, live_server: str) -> None:
         "[...document.querySelectorAll('.wide svg.chart')].map(s => s.getAttribute('width') / s.getAttribute('height'))"
     )
     assert all(abs(r - b["width"] / b["height"]) < 0.05 for r, b in zip(ratios, boxes, strict=True))
+
+
+def test_missing_browser_skips_locally_and_fails_on_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.web.conftest import _missing_browser
+
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        _missing_browser("/usr/bin/chromium is not installed")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        _missing_browser("/usr/bin/chromium is not installed")

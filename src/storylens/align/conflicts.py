@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from storylens.align.claims import Claim, content_words
+from storylens.align.claims import Claim, content_words, is_negated
 from storylens.models import BriefConflict, ConflictEvidence, DateMention, Quantity
 
 if TYPE_CHECKING:
@@ -43,7 +43,13 @@ _NOT_A_DENIAL = re.compile(
     r"unclear|declined|would not|could not|did not (?:say|specify|comment|respond)|no comment)\b",
     re.IGNORECASE,
 )
-_SPEECH_BEFORE = re.compile(r"\b(?:said|says|told \w+|announced|added|stated|reported)\s+(?:on\s+|late\s+|early\s+)?$", re.IGNORECASE)
+_SPEECH_BEFORE = re.compile(
+    r"\b(?:said|says|told \w+|announced|added|stated|reported)\s+(?:on\s+|late\s+|early\s+)?$", re.IGNORECASE
+)
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+_SUBORDINATE = re.compile(
+    r",\s*(?:who|which|whose|although|though|while|when|where)\b[^,]*(?:,|$)", re.IGNORECASE
+)
 _ABSOLUTE = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
 _NEG_CUES = frozenset(
     {
@@ -107,7 +113,14 @@ def number_conflict(a: Claim, b: Claim) -> tuple[str, list[Quantity], list[Quant
     for q in a.quantities:
         if (unit := _unit(q)) is not None:
             units_a.setdefault(unit, []).append(q)
+    unsure = {
+        f"{q.kind}:{(q.unit or '').strip().lower().removesuffix('s')}"
+        for q in (*a.quantities, *b.quantities)
+        if q.value is None
+    }
     for unit in sorted(units_a):
+        if unit.removesuffix("s") in unsure or unit in unsure:
+            continue  # a figure of this unit could not be read: no claim of disagreement
         left = units_a[unit]
         right = [q for q in b.quantities if _unit(q) == unit]
         if not right or len(left) > 2 or len(right) > 2:
@@ -127,6 +140,10 @@ def date_values(claim: Claim, text: str | None = None) -> set[str]:
             continue
         values.add(d.value)
     return values
+
+
+def _weekdays(claim: Claim) -> set[str]:
+    return {m.group(0).lower() for d in claim.dates for m in _WEEKDAY.finditer(d.text)}
 
 
 def _relative(claim: Claim) -> bool:
@@ -151,6 +168,11 @@ def _date_text(claim: Claim, value: str) -> str:
     return f"{mention.text} ({value})"
 
 
+def _main_clause(text: str) -> str:
+    """``text`` without comma-bounded subordinate clauses (", who was not there,")."""
+    return _SUBORDINATE.sub(",", text)
+
+
 def _negates_shared(negated: Claim, other: Claim) -> bool:
     words_neg, words_other = content_words(negated.text), content_words(other.text)
     shared = words_neg & words_other
@@ -158,7 +180,7 @@ def _negates_shared(negated: Claim, other: Claim) -> bool:
         return False
     if _NOT_A_DENIAL.search(negated.text) or _NOT_A_DENIAL.search(other.text):
         return False
-    tokens = _TOKEN.findall(negated.text.lower().replace("n't", " not"))
+    tokens = _TOKEN.findall(_main_clause(negated.text).lower().replace("n't", " not"))
     for i, token in enumerate(tokens):
         if token in _NEG_CUES:
             window = tokens[i + 1 : i + 1 + NEGATION_WINDOW]
@@ -210,7 +232,11 @@ def find_conflicts(
         dates_differ = len(dates_a) == 1 and len(dates_b) == 1 and dates_a != dates_b
         if dates_differ and (_relative(a) or _relative(b)):
             gap = _days_apart(published.get(a.article), published.get(b.article))
-            dates_differ = gap <= RELATIVE_ANCHOR_DAYS
+            days_a, days_b = _weekdays(a), _weekdays(b)
+            if days_a and days_b:  # both name a weekday: compare the words, not the resolver's anchors
+                dates_differ = gap <= RELATIVE_ANCHOR_DAYS and not days_a & days_b
+            else:
+                dates_differ = gap <= RELATIVE_ANCHOR_DAYS
         numbers = number_conflict(a, b)
         if numbers is not None and not dates_differ:
             unit, left, right = numbers
@@ -222,7 +248,9 @@ def find_conflicts(
             (day_a,), (day_b,) = dates_a, dates_b
             found.append(("date", "date", a, _date_text(a, day_a), b, _date_text(b, day_b)))
             continue
-        if numbers is not None or a.negated == b.negated or "?" in a.text + b.text:
+        if numbers is not None or "?" in a.text + b.text:
+            continue
+        if is_negated(_main_clause(a.text)) == is_negated(_main_clause(b.text)) or a.negated == b.negated:
             continue
         negated, other = (a, b) if a.negated else (b, a)
         if _negates_shared(negated, other):

@@ -66,11 +66,11 @@ class AlignmentParams:
 
 
 # Calibrated by `python -m storylens.eval.alignment --calibrate` on the 178 calibration pairs (94
-# positive), with spaCy-NER stand-in annotations: static F1 0.811 (P 0.824, R 0.798) at 0.50;
-# tfidf F1 0.821 (P 0.792, R 0.851) at 0.45. Held-out figures: `storylens eval alignment`.
+# positive), annotated by storylens.annotate: static F1 0.814 (P 0.771, R 0.862) at 0.45;
+# tfidf F1 0.823 (P 0.748, R 0.915) at 0.40. Held-out figures: `storylens eval alignment`.
 PARAMS: dict[str, AlignmentParams] = {
-    "static": AlignmentParams(bias=-2.44, w_cos=1.95, w_lex=3.551, w_anchors=1.171, threshold=0.5),
-    "tfidf": AlignmentParams(bias=-1.394, w_cos=2.153, w_lex=3.414, w_anchors=1.186, threshold=0.45),
+    "static": AlignmentParams(bias=-2.538, w_cos=1.912, w_lex=3.445, w_anchors=1.06, threshold=0.45),
+    "tfidf": AlignmentParams(bias=-1.505, w_cos=2.079, w_lex=3.318, w_anchors=1.064, threshold=0.4),
 }
 
 

@@ -107,7 +107,14 @@ def annotation_to_dict(article: Article, ann: ArticleAnnotations) -> dict[str, A
         "text": article.text,
         "sentences": [{"start": s.start, "end": s.end} for s in ann.sentences],
         "entities": [
-            {"text": e.text, "type": e.type, "start": e.start, "end": e.end, "canonical": e.canonical, "role": e.role}
+            {
+                "text": e.text,
+                "type": e.type,
+                "start": e.start,
+                "end": e.end,
+                "canonical": e.canonical,
+                "role": e.role,
+            }
             for e in ann.entities
         ],
         "quotes": [

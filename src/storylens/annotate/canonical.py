@@ -59,8 +59,11 @@ for _group in [
     for _alias in _group:
         ALIASES[_alias] = _group[0]
 
-_TITLE_PREFIX = re.compile(r"^(?:the|mr|mrs|ms|dr|president|prime minister|chancellor|minister)\s+", re.I)
-_PERSONISH = {"PERSON"}
+_TITLE_PREFIX = re.compile(
+    r"^(?:the|mr|mrs|ms|dr|prof|gov|sen|rev|lt|sgt|capt|col|president|prime minister|chancellor|minister)\s+",
+    re.I,
+)
+_NAME_SUFFIX = re.compile(r"\s+(?:jr|sr|ii|iii|iv)$")
 
 
 def _strip_accents(text: str) -> str:
@@ -70,7 +73,7 @@ def _strip_accents(text: str) -> str:
 def name_key(name: str) -> str:
     """Normalised name: accents, dots, case, a leading "the" and possessives removed; aliases mapped."""
     text = _strip_accents(name).casefold()
-    text = re.sub(r"['’]s\b", "", text)
+    text = re.sub(r"['’]s\b|(?<=s)['’](?=\s|$)", "", text)
     text = re.sub(r"(?<=\b\w)\.", "", text)  # U.S. -> US
     text = re.sub(r"[^\w\s]", " ", text)
     text = " ".join(text.split())
@@ -79,6 +82,7 @@ def name_key(name: str) -> str:
         if stripped == text:
             break
         text = stripped
+    text = _NAME_SUFFIX.sub("", text)
     return ALIASES.get(text, text)
 
 
@@ -173,7 +177,9 @@ def _local_entities(article_id: str, ann_index: int, mentions: Sequence[EntityMe
     return locals_
 
 
-def _surname_owner(key: str, m: EntityMention, mentions: Sequence[EntityMention], by_key: dict[str, _Local]) -> _Local | None:
+def _surname_owner(
+    key: str, m: EntityMention, mentions: Sequence[EntityMention], by_key: dict[str, _Local]
+) -> _Local | None:
     """The full-name entity whose last word is ``key``: the nearest one before the mention, else after."""
     owners = [
         (loc, mm.start)
@@ -239,12 +245,17 @@ def _roles_conflict(a: _Local, b: _Local) -> bool:
 def _same_first_name(a: str, b: str) -> bool:
     from rapidfuzz import fuzz
 
-    return a == b or translit_key(a) == translit_key(b) or (len(a) == 1 or len(b) == 1) and a[0] == b[0] or (
-        fuzz.ratio(a, b) >= SPELLING_MIN_SIMILARITY
+    return (
+        a == b
+        or translit_key(a) == translit_key(b)
+        or ((len(a) == 1 or len(b) == 1) and a[0] == b[0])
+        or (fuzz.ratio(a, b) >= SPELLING_MIN_SIMILARITY)
     )
 
 
-def cluster_locals(locals_: list[_Local], context: dict[str, set[str]]) -> tuple[_UnionFind, list[dict[str, Any]]]:
+def cluster_locals(
+    locals_: list[_Local], context: dict[str, set[str]]
+) -> tuple[_UnionFind, list[dict[str, Any]]]:
     """Merge article-level entities across articles; return the union-find and the merge records."""
     from rapidfuzz import fuzz
 
@@ -285,21 +296,40 @@ def cluster_locals(locals_: list[_Local], context: dict[str, set[str]]) -> tuple
         for j, other in enumerate(keys):
             if i != j and groups[j] != "person" and _acronym(other) == key:
                 merge(j, i, "acronym", 0.9)
-    # 4. surname-only forms: join the only full name with that surname (or the one the context supports)
-    full_people = [i for i, loc in enumerate(locals_) if groups[i] == "person" and len(keys[i].split()) >= 2]
+    # 4. one-word forms: join the only multi-word name ending with that word ("Scholz" -> "Olaf
+    #    Scholz", "Jaguars" -> "Jacksonville Jaguars"), or the one whose role the context supports
+    full_names = [
+        i
+        for i, loc in enumerate(locals_)
+        if len(keys[i].split()) >= 2 and (groups[i] == "person" or loc.types.most_common(1)[0][0] not in _PLACE_TYPES)
+    ]
     for i, key in enumerate(keys):
         if len(key.split()) != 1 or groups[i] == "norp":
             continue
-        owners = {uf.find(j) for j in full_people if translit_key(keys[j].split()[-1]) == translit_key(key)}
+        owners = {
+            uf.find(j)
+            for j in full_names
+            if keys[j].split()[-1] == key
+            or groups[j] == "person" and translit_key(keys[j].split()[-1]) == translit_key(key)
+        }
         if len(owners) == 1:
-            j = next(j for j in full_people if uf.find(j) in owners)
+            j = next(j for j in full_names if uf.find(j) in owners)
             merge(j, i, "surname", 0.85 if keys[j].split()[-1] == key else 0.75)
         elif len(owners) > 1:
-            supported = [
-                j for j in full_people if uf.find(j) in owners and (_roles_agree(locals_[i], locals_[j]))
-            ]
+            supported = [j for j in full_names if uf.find(j) in owners and _roles_agree(locals_[i], locals_[j])]
             if len({uf.find(j) for j in supported}) == 1:
                 merge(supported[0], i, "surname+role", 0.7)
+    # 4b. a person's name inside a longer one with the same surname ("Mark Felt" / "W. Mark Felt")
+    people = [i for i in full_names if groups[i] == "person"]
+    for i in people:
+        short = keys[i].split()
+        for j in people:
+            long_ = keys[j].split()
+            if len(long_) <= len(short) or long_[-1] != short[-1] or uf.find(i) == uf.find(j):
+                continue
+            it = iter(long_)
+            if all(word in it for word in short) and not _roles_conflict(locals_[i], locals_[j]):
+                merge(j, i, "name contained", 0.8)
     # 5. misspellings: close names whose context agrees
     for i in range(len(locals_)):
         for j in range(i):
@@ -353,8 +383,10 @@ def canonicalize(
             types.update(loc.types)
         multiword = any(len(f.split()) >= 2 for f in forms)
         kind = max(types, key=lambda t: (types[t], (t == "PERSON") == multiword, t))
-        longest = max(len(f.split()) for f in forms)
-        full_forms = {f: c for f, c in forms.items() if len(f.split()) == longest or kind != "PERSON"}
+        # the name is a full form: never a surname when the full name is known ("Scholz" < "Olaf Scholz")
+        full_forms = {
+            f: c for f, c in forms.items() if not any(o != f and o.endswith(" " + f) for o in forms)
+        }
         seen = list(dict.fromkeys(f for loc in group for f in loc.forms))
         name = max(full_forms, key=lambda f: (full_forms[f], len(f.split()), -seen.index(f)))
         ent_id = _entity_id(name, kind)
@@ -390,7 +422,10 @@ def canonicalize(
 
 
 def _fill(
-    index: int, ann: ArticleAnnotations, mention_entity: dict[tuple[int, int], str], entities: list[CanonicalEntity]
+    index: int,
+    ann: ArticleAnnotations,
+    mention_entity: dict[tuple[int, int], str],
+    entities: list[CanonicalEntity],
 ) -> ArticleAnnotations:
     ents = tuple(
         dataclasses.replace(m, canonical=mention_entity.get((index, i))) for i, m in enumerate(ann.entities)

@@ -39,7 +39,9 @@ _WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _MON = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _PART = r"(?:morning|afternoon|evening|night)"
 _PAREN = rf"\s*\((?:{_MON}\s+\d{{1,2}}|\d{{1,2}}\s+{_MON})(?:,?\s*\d{{4}})?\)"
-_NUM = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|a couple of)"
+_NUM = (
+    r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a few|several|a couple of)"
+)
 
 # Expressions resolved by rules (longest alternatives first); spaCy DATE spans cover the rest.
 _RULES = re.compile(
@@ -146,7 +148,11 @@ def _period(expr: str, base: date, tense: Tense) -> Resolved:
         if mod == "earlier":
             return _iso(monday), _iso(max(monday, base - timedelta(days=1))), "range"
         if mod == "later":
-            return _iso(min(base + timedelta(days=1), monday + timedelta(days=6))), _iso(monday + timedelta(days=6)), "range"
+            return (
+                _iso(min(base + timedelta(days=1), monday + timedelta(days=6))),
+                _iso(monday + timedelta(days=6)),
+                "range",
+            )
         return _iso(monday), _iso(monday + timedelta(days=6)), "range"
     if unit == "month":
         month_index = base.year * 12 + base.month - 1 + shift
@@ -272,7 +278,9 @@ def tense_of(doc: Any, start_token: int) -> Tense:
             tok = tok.head
             continue
         break
-    if tok.tag_ in {"VBD", "VBN"} and not any(a.tag_ in {"VBZ", "VBP"} and a.lower_ in {"is", "are"} for a in tok.children):
+    if tok.tag_ in {"VBD", "VBN"} and not any(
+        a.tag_ in {"VBZ", "VBP"} and a.lower_ in {"is", "are"} for a in tok.children
+    ):
         return "past"
     if tok.tag_ in {"VBZ", "VBP", "VBG"}:
         return "future"
@@ -337,11 +345,18 @@ def find_dates(doc: Any, published: str | None) -> list[DateMention]:
             value, end_value, granularity = resolve_expression(expr, base, tense)
         except (ValueError, OverflowError):
             value, end_value, granularity = None, None, "vague"
-        if value is None and granularity == "vague" and not _RULES.search(expr) and not re.search(r"\d", expr):
+        if (
+            value is None
+            and granularity == "vague"
+            and not _RULES.search(expr)
+            and not re.search(r"\d", expr)
+        ):
             # A spaCy DATE span that no rule understands and that has no number ("annual"): skip.
             if not re.search(r"\b(?:recent|past|coming|weeks?|months?|years?|days?|decades?)\b", expr, re.I):
                 continue
-        out.append(DateMention(text=expr, start=s, end=e, value=value, end_value=end_value, granularity=granularity))
+        out.append(
+            DateMention(text=expr, start=s, end=e, value=value, end_value=end_value, granularity=granularity)
+        )
     return out
 
 

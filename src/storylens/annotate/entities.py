@@ -15,7 +15,7 @@ from typing import Any
 
 from storylens.models import EntityMention
 
-__all__ = ["ENTITY_LABELS", "TITLE_WORDS", "extract_entities", "name_tokens"]
+__all__ = ["ENTITY_LABELS", "TITLE_WORDS", "extract_entities", "name_tokens", "strip_titles"]
 
 ENTITY_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "LAW", "WORK_OF_ART"}
@@ -23,16 +23,105 @@ ENTITY_LABELS = frozenset(
 
 # Words that are titles or roles when they stand in front of (or inside) a person's name.
 TITLE_WORDS = frozenset(
-    """
-    mr mrs ms miss dr prof sir dame lord lady president vice chancellor minister premier prime
-    secretary spokesman spokeswoman spokesperson senator sen rep representative congressman
-    congresswoman governor gov mayor general gen colonel col lieutenant lt captain capt sergeant
-    sgt admiral adm commander chief judge justice king queen prince princess pope cardinal bishop
-    archbishop father rev reverend sheikh emir ambassador envoy director chairman chairwoman chair
-    ceo founder leader officer official inspector detective attorney prosecutor coach deputy
-    mp speaker diplomat commissioner councillor councilor spokesperson aide adviser advisor head
-    foreign interior defence defense finance health economy justice trade former acting
-    """.split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "president",
+        "vice",
+        "chancellor",
+        "minister",
+        "premier",
+        "prime",
+        "secretary",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "congressman",
+        "congresswoman",
+        "governor",
+        "gov",
+        "mayor",
+        "general",
+        "gen",
+        "colonel",
+        "col",
+        "lieutenant",
+        "lt",
+        "captain",
+        "capt",
+        "sergeant",
+        "sgt",
+        "admiral",
+        "adm",
+        "commander",
+        "chief",
+        "judge",
+        "justice",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "cardinal",
+        "bishop",
+        "archbishop",
+        "father",
+        "rev",
+        "reverend",
+        "sheikh",
+        "emir",
+        "ambassador",
+        "envoy",
+        "director",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "ceo",
+        "founder",
+        "leader",
+        "officer",
+        "official",
+        "inspector",
+        "detective",
+        "attorney",
+        "prosecutor",
+        "coach",
+        "deputy",
+        "mp",
+        "speaker",
+        "diplomat",
+        "commissioner",
+        "councillor",
+        "councilor",
+        "spokesperson",
+        "aide",
+        "adviser",
+        "advisor",
+        "head",
+        "foreign",
+        "interior",
+        "defence",
+        "defense",
+        "finance",
+        "health",
+        "economy",
+        "justice",
+        "trade",
+        "former",
+        "acting",
+    ]
 )
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
@@ -46,7 +135,7 @@ def name_tokens(name: str) -> list[str]:
     return re.findall(r"[\w.'’]+", name)
 
 
-def _strip_titles(text: str, start: int) -> tuple[str, int, str | None]:
+def strip_titles(text: str, start: int) -> tuple[str, int, str | None]:
     """Remove leading title words from a PERSON name; return (name, new start, stripped title)."""
     words = list(re.finditer(r"\S+", text))
     cut = 0
@@ -66,7 +155,7 @@ def _role_before(ent: Any) -> str | None:
     inside = set(range(ent.start, ent.end))
     while i >= 0 and ent.start - i <= 6:
         tok = doc[i]
-        if tok.ent_type_ == "PERSON" or tok.is_sent_start and tok.is_punct:
+        if tok.ent_type_ == "PERSON" or (tok.is_sent_start and tok.is_punct):
             break
         if tok.dep_ not in _ROLE_DEPS or tok.text in {",", ";", ":", "“", '"', "(", "—", "–"}:
             break
@@ -123,7 +212,7 @@ def extract_entities(doc: Any) -> list[EntityMention]:
         text, start = _clean(ent.text, ent.start_char)
         role: str | None = None
         if ent.label_ == "PERSON":
-            text, start, title = _strip_titles(text, start)
+            text, start, title = strip_titles(text, start)
             role = _role_before(ent) or _role_after(ent)
             if title:
                 role = f"{role} {title}".strip() if role else title
@@ -163,6 +252,8 @@ def _split_pairs(mentions: list[EntityMention], text: str) -> list[EntityMention
         if pair.group(1) in standalone and pair.group(2) in standalone:
             for g in (1, 2):
                 part = pair.group(g)
-                out.append(EntityMention(text=part, type=standalone[part], start=pair.start(g), end=pair.end(g)))
+                out.append(
+                    EntityMention(text=part, type=standalone[part], start=pair.start(g), end=pair.end(g))
+                )
     out.sort(key=lambda m: m.start)
     return out

@@ -123,7 +123,11 @@ def _head_noun(span: Any) -> str | None:
     doc = span.doc
     for tok in span:
         head = tok.head
-        if tok.dep_ in {"nummod", "amod", "quantmod", "compound"} and head.i >= span.end and head.pos_ in {"NOUN", "PROPN"}:
+        if (
+            tok.dep_ in {"nummod", "amod", "quantmod", "compound"}
+            and head.i >= span.end
+            and head.pos_ in {"NOUN", "PROPN"}
+        ):
             return str(head.text.lower())
     root = span.root
     if root.i + 1 < len(doc) and doc[root.i + 1].pos_ == "NOUN" and root.head.i == root.i + 1:
@@ -168,7 +172,13 @@ def _measure(text: str) -> tuple[float | None, str | None]:
 def find_quantities(doc: Any) -> list[Quantity]:
     """Quantities of ``doc`` (module docstring), in text order."""
     out: list[Quantity] = []
-    kinds = {"CARDINAL": "cardinal", "MONEY": "money", "PERCENT": "percent", "QUANTITY": "cardinal", "ORDINAL": "ordinal"}
+    kinds = {
+        "CARDINAL": "cardinal",
+        "MONEY": "money",
+        "PERCENT": "percent",
+        "QUANTITY": "cardinal",
+        "ORDINAL": "ordinal",
+    }
     for ent in doc.ents:
         kind = kinds.get(ent.label_)
         if kind is None:
@@ -180,7 +190,9 @@ def find_quantities(doc: Any) -> list[Quantity]:
         if kind == "money":
             value, unit = _money(body, doc, ent)
         elif kind == "percent":
-            value = parse_number(re.sub(r"\s*(%|per\s*cent|percent(?:age points?)?)\s*$", "", body, flags=re.I))
+            value = parse_number(
+                re.sub(r"\s*(%|per\s*cent|percent(?:age points?)?)\s*$", "", body, flags=re.I)
+            )
             unit = "%"
         elif ent.label_ == "QUANTITY":
             value, unit = _measure(body)
@@ -190,7 +202,9 @@ def find_quantities(doc: Any) -> list[Quantity]:
             if value is None and re.fullmatch(r"(?:dozens|hundreds|thousands|millions|scores)", body.lower()):
                 # "hundreds" means at least two hundred: the lower bound of the plural.
                 qualifier = "at_least" if qualifier == "exact" else qualifier
-                value = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2e6}[body.lower()]
+                value = {"dozens": 24, "scores": 40, "hundreds": 200, "thousands": 2000, "millions": 2e6}[
+                    body.lower()
+                ]
             elif value is None:
                 continue
         start = doc[first].idx

@@ -24,18 +24,83 @@ from typing import Any
 from storylens.annotate.entities import TITLE_WORDS
 from storylens.models import EntityMention, QuoteMention
 
-__all__ = ["CUE_LEMMAS", "FRAGMENT_MAX_WORDS", "MIN_UNCLOSED_WORDS", "extract_quotes", "find_quote_spans"]
+__all__ = [
+    "CUE_LEMMAS",
+    "FRAGMENT_MAX_WORDS",
+    "MIN_UNCLOSED_WORDS",
+    "ORG_WORDS",
+    "extract_quotes",
+    "find_quote_spans",
+    "looks_like_person",
+]
 
 FRAGMENT_MAX_WORDS = 3
 MIN_UNCLOSED_WORDS = 4
 CUE_LEMMAS = frozenset(
-    """
-    say tell add warn insist note state claim announce explain argue declare write tweet post reply
-    respond answer ask urge acknowledge admit confirm deny stress emphasize emphasise remark comment
-    continue conclude recall predict promise vow pledge suggest complain concede contend maintain
-    assert observe report allege caution reiterate repeat quip joke whisper testify counter retort
-    agree accuse signal threaten demand shout declare describe
-    """.split()
+    [
+        "say",
+        "tell",
+        "add",
+        "warn",
+        "insist",
+        "note",
+        "state",
+        "claim",
+        "announce",
+        "explain",
+        "argue",
+        "declare",
+        "write",
+        "tweet",
+        "post",
+        "reply",
+        "respond",
+        "answer",
+        "ask",
+        "urge",
+        "acknowledge",
+        "admit",
+        "confirm",
+        "deny",
+        "stress",
+        "emphasize",
+        "emphasise",
+        "remark",
+        "comment",
+        "continue",
+        "conclude",
+        "recall",
+        "predict",
+        "promise",
+        "vow",
+        "pledge",
+        "suggest",
+        "complain",
+        "concede",
+        "contend",
+        "maintain",
+        "assert",
+        "observe",
+        "report",
+        "allege",
+        "caution",
+        "reiterate",
+        "repeat",
+        "quip",
+        "joke",
+        "whisper",
+        "testify",
+        "counter",
+        "retort",
+        "agree",
+        "accuse",
+        "signal",
+        "threaten",
+        "demand",
+        "shout",
+        "declare",
+        "describe",
+    ]
 )
 _OPEN_CLOSE = {"“": "”“", "„": "“”", "«": "»", "‹": "›", '"': '"', "‘": "’", "'": "'", "”": "”"}
 _PRONOUNS = {"he": "m", "she": "f", "him": "m", "her": "f", "they": "p", "it": "o", "we": "p"}
@@ -43,6 +108,95 @@ _FEMALE = re.compile(r"\b(?:she|her|mrs|ms|miss|woman|spokeswoman|chairwoman|con
                      r"actress|mother|daughter|wife|sister|grandmother|businesswoman|lady|dame)\b", re.I)  # fmt: skip
 _MALE = re.compile(r"\b(?:he|his|him|mr|man|spokesman|chairman|congressman|king|prince|actor|father|son|"
                    r"husband|brother|grandfather|businessman|lord|sir)\b", re.I)  # fmt: skip
+ORG_WORDS = frozenset(
+    [
+        "ministry",
+        "council",
+        "board",
+        "authority",
+        "agency",
+        "bank",
+        "party",
+        "university",
+        "college",
+        "school",
+        "company",
+        "corp",
+        "corporation",
+        "inc",
+        "ltd",
+        "llc",
+        "plc",
+        "group",
+        "committee",
+        "commission",
+        "department",
+        "office",
+        "house",
+        "court",
+        "police",
+        "army",
+        "navy",
+        "forces",
+        "force",
+        "union",
+        "association",
+        "institute",
+        "foundation",
+        "fund",
+        "service",
+        "services",
+        "times",
+        "post",
+        "news",
+        "ledger",
+        "daily",
+        "herald",
+        "tribune",
+        "journal",
+        "press",
+        "radio",
+        "tv",
+        "television",
+        "network",
+        "club",
+        "team",
+        "federation",
+        "league",
+        "church",
+        "hospital",
+        "airlines",
+        "airline",
+        "airport",
+        "railways",
+        "railway",
+        "energy",
+        "oil",
+        "gas",
+        "motors",
+        "bureau",
+        "parliament",
+        "assembly",
+        "senate",
+        "congress",
+        "government",
+        "administration",
+        "cabinet",
+        "kremlin",
+        "embassy",
+        "agency",
+        "center",
+        "centre",
+        "museum",
+        "trust",
+        "coalition",
+        "alliance",
+        "movement",
+        "front",
+        "organisation",
+        "organization",
+    ]
+)
 _SPEAKER_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC"})
 
 
@@ -59,9 +213,9 @@ def _is_opener(text: str, i: int) -> bool:
     prev = text[i - 1] if i > 0 else " "
     nxt = text[i + 1] if i + 1 < len(text) else " "
     if c in "'‘":
-        return (prev.isspace() or prev in "([{—–-\"“") and nxt.isalnum()
+        return (prev.isspace() or prev in '([{—–-"“') and nxt.isalnum()
     if c == '"':
-        return not nxt.isspace() and (prev.isspace() or prev in "([{—–-:,") or i == 0
+        return (not nxt.isspace() and (prev.isspace() or prev in "([{—–-:,")) or i == 0
     if c == "”":  # a right mark used as opener (Swedish style, or sloppy text)
         return (prev.isspace() or i == 0) and nxt.isalnum()
     return True
@@ -144,7 +298,7 @@ def _context_bounds(text: str, q_open: int, q_close: int) -> tuple[int, int]:
     left = q_open
     while left > 0:
         ch = text[left - 1]
-        if ch == "\n" or ch in ".!?" and left - 1 > 0 and (left >= len(text) or text[left].isspace()):
+        if ch == "\n" or (ch in ".!?" and left - 1 > 0 and (left >= len(text) or text[left].isspace())):
             break
         left -= 1
     right = q_close
@@ -155,7 +309,7 @@ def _context_bounds(text: str, q_open: int, q_close: int) -> tuple[int, int]:
         right += 1
         if ch in ".!?" and (right >= len(text) or text[right].isspace()):
             break
-        if ch in "“«„\"" and right - 1 > q_close:
+        if ch in '“«„"' and right - 1 > q_close:
             right -= 1
             break
     return left, right
@@ -175,7 +329,7 @@ def _speaker_from_token(tok: Any, entities: list[EntityMention]) -> tuple[str, i
     if tok.pos_ == "PRON":
         return tok.text, tok.idx, tok.idx + len(tok.text)
     for child in tok.children:  # "the spokeswoman, Maria Zakharova" / "spokeswoman Maria Zakharova"
-        if child.dep_ == "appos" or child.dep_ == "compound" and tok.lower_ in TITLE_WORDS:
+        if child.dep_ == "appos" or (child.dep_ == "compound" and tok.lower_ in TITLE_WORDS):
             ent = _entity_at(entities, child)
             if ent is not None:
                 return ent.text, ent.start, ent.end
@@ -196,47 +350,125 @@ def _cue_and_speaker(
             continue
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
             objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
-            return tok, _speaker_from_token(objs[0], entities) if objs else None
+            if objs:
+                return tok, _speaker_from_token(objs[0], entities)
+            continue
         if tok.lemma_ not in CUE_LEMMAS or tok.pos_ not in {"VERB", "AUX"}:
             continue
+        if tok.dep_ == "xcomp" or any(c.dep_ == "neg" for c in tok.children):
+            continue  # "refused to comment", "did not say"
         subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"} and c.idx not in inside]
         if subj:
             return tok, _speaker_from_token(subj[0], entities)
         # inverted "said Anna Kovacs": the first name-like token after the verb
         for nxt in tok.doc[tok.i + 1 : tok.i + 8]:
-            if nxt.idx in inside or nxt.is_punct and nxt.text in ".!?":
+            if nxt.idx in inside or (nxt.is_punct and nxt.text in ".!?"):
                 break
             if _entity_at(entities, nxt) is not None or nxt.pos_ in {"PROPN", "NOUN", "PRON"}:
                 return tok, _speaker_from_token(nxt, entities)
-        return tok, None
     return None
 
 
-def _gender(name: str, text: str, entities: list[EntityMention]) -> str | None:
-    for ent in entities:
-        if ent.text == name and ent.role:
-            if _FEMALE.search(ent.role):
-                return "f"
-            if _MALE.search(ent.role):
-                return "m"
-    return None
+def looks_like_person(e: EntityMention) -> bool:
+    """A two- or three-word capitalised name typed ORG with no organisation word in it: the small
+    English model often types unfamiliar personal names ORG ("Helena Quist")."""
+    words = e.text.split()
+    return (
+        e.type == "ORG"
+        and 2 <= len(words) <= 3
+        and all(w[:1].isupper() and w.replace("-", "").replace("'", "").isalpha() for w in words)
+        and not any(w.casefold() in ORG_WORDS for w in words)
+    )
 
 
 @dataclass(slots=True)
-class _Attributed:
-    name: str
-    gender: str | None
-    is_person: bool
+class _Candidate:
+    name: str  # the full name the mention stands for
+    start: int
+    sent: int
+    person: bool
+    subject: bool
+
+
+class _Resolver:
+    """Names of an article for speaker resolution: full names for surnames, genders learnt from
+    roles, titles and earlier pronoun bindings, and pronoun antecedents (most recent sentence with a
+    compatible named mention outside quotes; its grammatical subject first, else its first mention)."""
+
+    def __init__(
+        self, text: str, doc: Any, entities: list[EntityMention], spans: list[tuple[int, int]]
+    ) -> None:
+        self.full: dict[str, str] = {}
+        named = [e for e in entities if e.type in _SPEAKER_TYPES]
+        for e in sorted(named, key=lambda e: -len(e.text.split())):
+            words = e.text.split()
+            self.full.setdefault(e.text, e.text)
+            if len(words) >= 2 and (e.type == "PERSON" or e.role or looks_like_person(e)):
+                self.full.setdefault(words[-1], e.text)
+        self.persons = {
+            self.name(e.text) for e in named if e.type == "PERSON" or e.role or looks_like_person(e)
+        }
+        self.genders: dict[str, str] = {}
+        for e in named:
+            before = text[max(0, e.start - 6) : e.start]
+            clue = (e.role or "") + " " + (re.findall(r"\w+\.?\s*$", before) or [""])[0]
+            if _FEMALE.search(clue):
+                self.genders.setdefault(self.name(e.text), "f")
+            elif _MALE.search(clue):
+                self.genders.setdefault(self.name(e.text), "m")
+        starts = [s.start_char for s in doc.sents] if doc is not None else [0]
+        self.candidates: list[_Candidate] = []
+        for e in named:
+            if any(a <= e.start < b for a, b in spans):
+                continue
+            sent = sum(1 for st in starts if st <= e.start)
+            span = doc.char_span(e.start, e.end, alignment_mode="expand") if doc is not None else None
+            subject = span is not None and span.root.dep_ in {"nsubj", "nsubjpass"}
+            name = self.name(e.text)
+            self.candidates.append(_Candidate(name, e.start, sent, name in self.persons, subject))
+
+    def name(self, text: str) -> str:
+        return self.full.get(text, text)
+
+    def learn(self, name: str, pronoun: str) -> None:
+        gender = _PRONOUNS.get(pronoun)
+        if gender in {"m", "f"}:
+            self.genders.setdefault(name, gender)
+            self.persons.add(name)
+
+    def resolve(self, pronoun: str, at: int) -> str | None:
+        want = _PRONOUNS.get(pronoun)
+        if want in {"m", "f"}:
+            pool = [c for c in self.candidates if c.person and self.genders.get(c.name, want) == want]
+        else:
+            pool = [c for c in self.candidates if not c.person]
+        pool = [c for c in pool if c.start < at]
+        if not pool:
+            return None
+        last = max(c.sent for c in pool)
+        recent = [c for c in pool if c.sent == last]
+        pick = next((c for c in recent if c.subject), recent[0])
+        return pick.name
+
+
+def _speaker_name(speaker: tuple[str, int, int], text: str, resolver: _Resolver) -> str | None:
+    name, start, end = speaker
+    low = name.casefold()
+    if low in _PRONOUNS:
+        resolved = resolver.resolve(low, start)
+        if resolved is not None:
+            resolver.learn(resolved, low)
+        return resolved
+    return resolver.name(name)
 
 
 def extract_quotes(text: str, doc: Any, entities: list[EntityMention]) -> list[QuoteMention]:
     """Direct, indirect and fragment quotes of ``text`` with speakers (offsets into ``text``)."""
     quotes: list[QuoteMention] = []
-    history: list[_Attributed] = []  # earlier named speakers, most recent last
-    persons = [e for e in entities if e.type == "PERSON" or e.type in {"ORG", "GPE"} and " " in e.text]
-    genders: dict[str, str] = {}
-    last_speaker: tuple[QuoteMention, int] | None = None  # previous direct quote and its paragraph end
-    for q_open, q_close, c_start, c_end in find_quote_spans(text):
+    spans = find_quote_spans(text)
+    resolver = _Resolver(text, doc, entities, [(a, b) for a, b, _, _ in spans])
+    last_speaker: QuoteMention | None = None  # previous direct quote
+    for q_open, q_close, c_start, c_end in spans:
         content = text[c_start:c_end]
         words = re.findall(r"\w+(?:['’]\w+)?", content)
         if not words:
@@ -245,54 +477,45 @@ def extract_quotes(text: str, doc: Any, entities: list[EntityMention]) -> list[Q
         inside = range(q_open, q_close)
         after = _tokens(doc, q_close, right)
         before = _tokens(doc, left, q_open)
-        found = _cue_and_speaker(after, entities, inside) or _cue_and_speaker(list(reversed(before)), entities, inside)
+        found = _cue_and_speaker(after, entities, inside) or _cue_and_speaker(
+            list(reversed(before)), entities, inside
+        )
         cue = found[0].text if found else None
         speaker = found[1] if found else None
         if found is None:
             lead = text[left:q_open].rstrip()
             if lead.endswith((":", "—", "–", "-")) and before:
                 speaker = _lead_subject(before, entities)
-            elif text[left:q_open].strip() == "" and last_speaker is not None:
-                prev_q, prev_end = last_speaker
-                gap = text[prev_end:q_open]
-                if gap.count("\n") <= 2 and prev_q.speaker and "\n" in text[prev_q.end : q_open] + "\n":
-                    speaker = (prev_q.speaker, prev_q.speaker_start or 0, prev_q.speaker_end or 0)
+            elif lead == "" and last_speaker is not None and last_speaker.speaker:
+                # a quote paragraph with no cue continues the previous quote's speaker
+                if text[last_speaker.end : q_open].count("\n") >= 1:
+                    speaker = (
+                        last_speaker.speaker,
+                        last_speaker.speaker_start or 0,
+                        last_speaker.speaker_end or 0,
+                    )
             if speaker is None and left > 0:
                 speaker, cue = _previous_line_cue(text, doc, left, entities)
         name: str | None = None
         s_start = s_end = None
         if speaker is not None:
-            name, s_start, s_end = speaker
-            low = name.casefold()
-            if low in _PRONOUNS:
-                name = _resolve_pronoun(low, history, persons, genders, s_start or 0)
-            else:
-                name = _full_name(name, persons)
-        kind = "fragment" if len(words) <= FRAGMENT_MAX_WORDS and not _is_sentence(text, q_open, q_close, content) else "direct"
+            name = _speaker_name(speaker, text, resolver)
+            s_start, s_end = speaker[1], speaker[2]
+        short = len(words) <= FRAGMENT_MAX_WORDS and not _is_sentence(text, q_open, q_close, content)
         quote = QuoteMention(
             text=content,
             start=c_start,
             end=c_end,
-            kind=kind,  # type: ignore[arg-type]
+            kind="fragment" if short else "direct",
             speaker=name,
             speaker_start=s_start,
             speaker_end=s_end,
             cue=cue,
         )
         quotes.append(quote)
-        if kind == "direct":
-            last_speaker = (quote, _paragraph_end(text, q_close))
-        if name is not None and kind == "direct":
-            is_person = any(name == p.text for p in persons) or name in genders
-            g = genders.get(name) or _gender(name, text, entities)
-            pron = text[s_start:s_end].casefold() if s_start is not None and s_end is not None else ""
-            if pron in {"he", "she"}:
-                g = _PRONOUNS[pron]
-                is_person = True
-            if g:
-                genders[name] = g
-            history.append(_Attributed(name, g, is_person))
-    quotes.extend(_indirect(text, doc, entities, quotes, persons, history, genders))
+        if not short:
+            last_speaker = quote
+    quotes.extend(_indirect(text, doc, entities, quotes, resolver))
     quotes.sort(key=lambda q: q.start)
     return quotes
 
@@ -333,60 +556,23 @@ def _previous_line_cue(
     found = _cue_and_speaker(list(reversed(toks)), entities, range(0))
     if found:
         return found[1], found[0].text
-    subj = _lead_subject(toks, entities)
-    return subj, None
-
-
-def _full_name(name: str, persons: list[EntityMention]) -> str:
-    """A surname-only speaker takes the article's full name ending with it ("Kovacs" -> "Anna Kovacs")."""
-    if " " in name:
-        return name
-    for p in persons:
-        if p.text.endswith(" " + name):
-            return p.text
-    return name
-
-
-def _resolve_pronoun(
-    pronoun: str, history: list[_Attributed], persons: list[EntityMention], genders: dict[str, str], at: int
-) -> str | None:
-    want = _PRONOUNS.get(pronoun)
-    if want in {"m", "f"}:
-        for item in reversed(history):
-            if item.is_person and (item.gender in {None, want}):
-                return item.name
-        for p in reversed([p for p in persons if p.start < at]):
-            if genders.get(_full_name(p.text, persons)) in {None, want}:
-                return _full_name(p.text, persons)
-        return None
-    for item in reversed(history):
-        if not item.is_person:
-            return item.name
-    return None
+    return _lead_subject(toks, entities), None
 
 
 def _indirect(
-    text: str,
-    doc: Any,
-    entities: list[EntityMention],
-    direct: list[QuoteMention],
-    persons: list[EntityMention],
-    history: list[_Attributed],
-    genders: dict[str, str],
+    text: str, doc: Any, entities: list[EntityMention], direct: list[QuoteMention], resolver: _Resolver
 ) -> list[QuoteMention]:
-    """Reported speech: a cue verb with a clausal complement outside any direct quote."""
+    """Reported speech: a cue verb with a clausal complement ("X said (that) ...") or a clause with
+    "according to X", outside any direct quote."""
     if doc is None:
         return []
     taken = [(q.start - 1, q.end + 1) for q in direct]
     out: list[QuoteMention] = []
     for tok in doc:
-        if tok.lemma_ not in CUE_LEMMAS or tok.pos_ not in {"VERB", "AUX"}:
+        found = _reported(tok, entities)
+        if found is None:
             continue
-        comps = [c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i]
-        subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}]
-        if not comps or not subj:
-            continue
-        clause = list(comps[0].subtree)
+        clause, speaker = found
         while clause and (clause[0].dep_ == "mark" or clause[0].is_punct):
             clause = clause[1:]
         while clause and clause[-1].is_punct:
@@ -396,15 +582,7 @@ def _indirect(
         start, end = clause[0].idx, clause[-1].idx + len(clause[-1].text)
         if any(s < end and start < e for s, e in taken) or any(s < tok.idx < e for s, e in taken):
             continue
-        speaker = _speaker_from_token(subj[0], entities)
-        name: str | None = None
-        s_start = s_end = None
-        if speaker is not None:
-            name, s_start, s_end = speaker
-            low = name.casefold()
-            name = (
-                _resolve_pronoun(low, history, persons, genders, s_start) if low in _PRONOUNS else _full_name(name, persons)
-            )
+        name = _speaker_name(speaker, text, resolver) if speaker is not None else None
         out.append(
             QuoteMention(
                 text=text[start:end],
@@ -412,10 +590,32 @@ def _indirect(
                 end=end,
                 kind="indirect",
                 speaker=name,
-                speaker_start=s_start,
-                speaker_end=s_end,
-                cue=tok.text,
+                speaker_start=speaker[1] if speaker else None,
+                speaker_end=speaker[2] if speaker else None,
+                cue="according to" if tok.lower_ == "according" else tok.text,
             )
         )
         taken.append((start, end))
     return out
+
+
+def _reported(
+    tok: Any, entities: list[EntityMention]
+) -> tuple[list[Any], tuple[str, int, int] | None] | None:
+    """(reported clause tokens, speaker) when ``tok`` introduces reported speech."""
+    if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
+        objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
+        if not objs:
+            return None
+        phrase = {t.i for t in tok.subtree} | {t.i for t in tok.doc[tok.i + 1].subtree}
+        sent = tok.sent
+        clause = [t for t in sent if t.i not in phrase]
+        # keep the clause on the far side of the phrase only ("X, according to Y, ..." keeps both)
+        return clause, _speaker_from_token(objs[0], entities)
+    if tok.lemma_ not in CUE_LEMMAS or tok.pos_ not in {"VERB", "AUX"} or tok.dep_ == "xcomp":
+        return None
+    comps = [c for c in tok.children if c.dep_ == "ccomp" and c.i > tok.i]
+    subj = [c for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if not comps or not subj:
+        return None
+    return list(comps[0].subtree), _speaker_from_token(subj[0], entities)

@@ -23,7 +23,15 @@ from typing import Any
 
 from storylens.models import Article, ArticleAnnotations, EntityMention, Quantity
 
-__all__ = ["PAIRS_PATH", "annotate", "calibrate", "load_pairs", "pair_features_table", "real_annotator", "run"]
+__all__ = [
+    "PAIRS_PATH",
+    "annotate",
+    "calibrate",
+    "load_pairs",
+    "pair_features_table",
+    "real_annotator",
+    "run",
+]
 
 log = logging.getLogger(__name__)
 

@@ -52,8 +52,13 @@ def run(data: Path | None = None, **_: Any) -> dict[str, Any]:
     for case in cases:
         articles = [
             Article(
-                id=a["id"], source=a["source"], title=a["title"], text=a["text"], original=a["text"],
-                published=a.get("published"), duplicate_of=a.get("duplicate_of"),
+                id=a["id"],
+                source=a["source"],
+                title=a["title"],
+                text=a["text"],
+                original=a["text"],
+                published=a.get("published"),
+                duplicate_of=a.get("duplicate_of"),
             )
             for a in case["articles"]
         ]
@@ -80,7 +85,11 @@ def run(data: Path | None = None, **_: Any) -> dict[str, Any]:
         spurious += len(extra)
         if extra or any(not any(matches(c, w) for c in found) for w in expected):
             failures.append(
-                {"case": case["id"], "expected": expected, "reported": [f"{c.kind}: {c.description}" for c in found]}
+                {
+                    "case": case["id"],
+                    "expected": expected,
+                    "reported": [f"{c.kind}: {c.description}" for c in found],
+                }
             )
     return {
         "cases": len(cases),

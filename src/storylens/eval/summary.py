@@ -35,7 +35,10 @@ def load_stories(data: Path, split: str = "val", limit: int | None = None) -> li
 def story_articles(story: dict[str, Any]) -> list[Article]:
     return [
         Article(
-            id=f"{story['story_id']}-{i}", source=f"outlet-{i}", title=a.get("title", ""), text=a.get("text", ""),
+            id=f"{story['story_id']}-{i}",
+            source=f"outlet-{i}",
+            title=a.get("title", ""),
+            text=a.get("text", ""),
             original=a.get("text", ""),
         )
         for i, a in enumerate(story["articles"])
@@ -66,7 +69,9 @@ def _layer() -> tuple[Callable[[Sequence[Article]], list[ArticleAnnotations]], s
     return (lambda arts: [ArticleAnnotations(article_id=a.id) for a in arts]), "fallback-sentences"
 
 
-def run(data: Path | None = None, split: str = "val", sentences: int = 3, limit: int | None = None, **_: Any) -> dict[str, Any]:
+def run(
+    data: Path | None = None, split: str = "val", sentences: int = 3, limit: int | None = None, **_: Any
+) -> dict[str, Any]:
     """ROUGE of storylens summaries (``sentences`` long) on NeuS ``split``."""
     import importlib
     import time

@@ -9,8 +9,9 @@ Method (simple and inspectable): every pair of sentences is scored with rapidfuz
 ``token_set_ratio`` (0–100, word sets after lower-casing and stripping punctuation). A monotone
 alignment (dynamic programming, like a diff) keeps the pairs with the highest total score among
 those scoring at least :data:`MATCH_THRESHOLD`. Two sentences the brief cites as the two sides of
-one conflict are always paired and marked ``conflict``; a conflict sentence without a partner is
-marked ``conflict`` on its own side.
+one conflict with different values are always paired and marked ``conflict``; a sentence cited by a
+conflict is marked ``conflict`` unless the other article's evidence in that conflict gives the same
+value (then the two articles agree with each other, whatever other outlets say).
 """
 
 from __future__ import annotations
@@ -81,19 +82,25 @@ def _conflict_sentences(
     pairs: dict[tuple[int, int], str] = {}
     for conflict in conflicts:
         description = str(conflict.get("description", ""))
-        lefts: list[int] = []
-        rights: list[int] = []
+        lefts: dict[int, str] = {}
+        rights: dict[int, str] = {}
         for ev in conflict.get("evidence", []):
-            sentence = str(ev.get("sentence", ""))
+            sentence, value = str(ev.get("sentence", "")), _norm(str(ev.get("value", "")))
             if ev.get("article") == left_id and (i := find(left, sentence)) is not None:
-                lefts.append(i)
-                on_left.setdefault(i, description)
+                lefts[i] = value
             if ev.get("article") == right_id and (j := find(right, sentence)) is not None:
-                rights.append(j)
+                rights[j] = value
+        # a sentence conflicts with the other article unless that article gives the same value
+        for i, value in lefts.items():
+            if not rights or any(v != value for v in rights.values()):
+                on_left.setdefault(i, description)
+        for j, value in rights.items():
+            if not lefts or any(v != value for v in lefts.values()):
                 on_right.setdefault(j, description)
-        for i in lefts:
-            for j in rights:
-                pairs.setdefault((i, j), description)
+        for i, left_value in lefts.items():
+            for j, right_value in rights.items():
+                if left_value != right_value:
+                    pairs.setdefault((i, j), description)
     return on_left, on_right, pairs
 
 

@@ -71,8 +71,8 @@ def list_stories(
         str | None, Query(pattern=DATE, description="Stories begun on or before (YYYY-MM-DD)")
     ] = None,
 ) -> dict[str, Any]:
-    """``{"page", "per_page", "total", "pages", "stories": [...]}``; each story is the
-    ``storylens stories --format json`` record plus ``conflicts`` (from the cached brief, else null)."""
+    """`{"page", "per_page", "total", "pages", "stories": [...]}`; each story is the
+    `storylens stories --format json` record plus `conflicts` (from the cached brief, else null)."""
     wanted = queries.StoryFilter(q=q, source=source, since=since or "", until=until or "")
     found = queries.filter_stories(store, wanted, page, per_page)
     conflicts = queries.brief_conflict_counts(store, [s.id for s in found.stories])
@@ -85,15 +85,23 @@ def list_stories(
     }
 
 
-@router.get("/stories/{story_id}", summary="A story's cross-source brief (storylens.brief/1)")
+@router.get(
+    "/stories/{story_id}",
+    summary="A story's cross-source brief (storylens.brief/1)",
+    responses={404: {"description": "no such story"}, 503: {"description": "the brief cannot be built"}},
+)
 def get_story(story_id: str, store: StoreDep) -> dict[str, Any]:
-    """Exactly the ``storylens.brief/1`` JSON contract (schema ``storylens/schemas/brief-1.json``)."""
+    """Exactly the `storylens.brief/1` JSON contract (schema `storylens/schemas/brief-1.json`)."""
     return brief_or_error(store, story_id)
 
 
-@router.get("/articles/{article_id}", summary="One article, with its story and why it was grouped")
+@router.get(
+    "/articles/{article_id}",
+    summary="One article, with its story and why it was grouped",
+    responses={404: {"description": "no such article"}},
+)
 def get_article(article_id: str, store: StoreDep) -> dict[str, Any]:
-    """The stored article record plus ``story_id`` and ``reason`` (null when not in a story)."""
+    """The stored article record plus `story_id` and `reason` (null when not in a story)."""
     article = store.article(article_id)
     if article is None:
         raise HTTPException(404, f"no article {article_id!r}")
@@ -147,9 +155,13 @@ def entity_view(store: Store, entity_id: str) -> dict[str, Any] | None:
     }
 
 
-@router.get("/entities/{entity_id}", summary="A person or organisation: its stories and quotes")
+@router.get(
+    "/entities/{entity_id}",
+    summary="A person or organisation: its stories and quotes",
+    responses={404: {"description": "no cached brief names this entity"}},
+)
 def get_entity(entity_id: str, store: StoreDep) -> dict[str, Any]:
-    """``{"id", "name", "type", "variants", "stories": [...], "quotes": [...]}`` from the cached briefs."""
+    """`{"id", "name", "type", "variants", "stories": [...], "quotes": [...]}` from the cached briefs."""
     view = entity_view(store, entity_id)
     if view is None:
         raise HTTPException(404, f"no entity {entity_id!r} in any cached brief")
@@ -159,12 +171,16 @@ def get_entity(entity_id: str, store: StoreDep) -> dict[str, Any]:
 @router.post(
     "/ingest",
     summary="Add articles (JSON lines body); only with `storylens serve --allow-ingest`",
-    responses={403: {"description": "ingest is off"}, 413: {"description": "body too large"}},
+    responses={
+        403: {"description": "ingest is off"},
+        413: {"description": "body too large"},
+        415: {"description": "not sent as JSON lines"},
+    },
 )
 async def ingest(request: Request) -> dict[str, Any]:
     """Body: one JSON article record per line (the CLI's JSONL input format), sent as
-    ``application/x-ndjson``. Returns ``{"added": [ids], "duplicates": [ids], "rejected":
-    [{"origin", "reason"}], "summary"}`` with the same validation and messages as ``storylens ingest``."""
+    `application/x-ndjson`. Returns `{"added": [ids], "duplicates": [ids], "rejected":
+    [{"origin", "reason"}], "summary"}` with the same validation and messages as `storylens ingest`."""
     settings = settings_of(request)
     if not settings.allow_ingest:
         raise HTTPException(

@@ -112,16 +112,26 @@ def _brief(store: Store, story_id: str) -> tuple[dict[str, Any] | None, str | No
     """The story's brief JSON, or None with the reason it could not be built."""
     cached = store.cached_brief(story_id)
     if cached is not None:
-        return cached, None
+        return _complete(cached), None
     from storylens.pipeline import story_brief
 
     try:
-        return story_brief(store, story_id).to_dict(), None
+        return _complete(story_brief(store, story_id).to_dict()), None
     except KeyError:
         raise HTTPException(404, f"no story {story_id!r}") from None
     except Exception as exc:
         log.exception("building the brief of %s failed", story_id)
         return None, f"{type(exc).__name__}: {exc}"
+
+
+BRIEF_LISTS = ("articles", "entities", "quotes", "facts", "conflicts", "timeline", "summary")
+
+
+def _complete(brief: dict[str, Any]) -> dict[str, Any]:
+    """A brief with every list the page shows present (a brief cached by an older build may lack one)."""
+    for key in BRIEF_LISTS:
+        brief.setdefault(key, [])
+    return brief
 
 
 @router.get("/stories/{story_id}")
