@@ -140,9 +140,14 @@ def extract_html(html: str, *, fragment: bool = False) -> dict[str, Any] | None:
 
     text = ""
     meta: dict[str, Any] = {}
-    for settings in ({"favor_precision": True}, {"favor_recall": True}):
+    for precision in (True, False):
         doc = trafilatura.bare_extraction(
-            html, with_metadata=not fragment, include_comments=False, include_tables=False, **settings
+            html,
+            with_metadata=not fragment,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=precision,
+            favor_recall=not precision,
         )
         if doc is not None:
             data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
@@ -177,7 +182,7 @@ def _paragraph_text(html: str) -> str:
 
     try:
         root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):  # type: ignore[attr-defined]
+    except (ValueError, lxml.etree.ParserError):
         return ""
     for bad in root.xpath("//script|//style"):
         bad.drop_tree()

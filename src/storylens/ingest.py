@@ -69,10 +69,10 @@ def decode_bytes(data: bytes) -> str:
     if len(sample) >= 4 and sample.count(0) >= len(sample) // 4:
         # UTF-16 without a byte order mark: ASCII-range text has a NUL in every other byte
         odd, even = sample[1::2].count(0), sample[0::2].count(0)
-        codec = "utf-16-le" if odd > 3 * even else "utf-16-be" if even > 3 * odd else None
-        if codec:
+        guess = "utf-16-le" if odd > 3 * even else "utf-16-be" if even > 3 * odd else None
+        if guess:
             try:
-                return _check_text(data.decode(codec))
+                return _check_text(data.decode(guess))
             except UnicodeDecodeError:
                 pass
     try:
@@ -246,7 +246,7 @@ def _read_csv(text: str, origin: str, **defaults: Any) -> Iterator[RawArticle | 
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
+        dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if not any(f in fields for f in (*TEXT_FIELDS, "html")):
@@ -342,7 +342,10 @@ def _read_feed(
             yield Rejection(where, "feed item has no text")
             continue
         date_struct = entry.get("published_parsed") or entry.get("updated_parsed")
-        date = datetime(*date_struct[:6], tzinfo=UTC).isoformat(timespec="seconds") if date_struct else None
+        date = None
+        if date_struct:
+            year, month, day, hour, minute, second = tuple(date_struct)[:6]
+            date = datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat(timespec="seconds")
         entry_id = entry.get("id") or entry.get("guid")
         yield RawArticle(
             text=body,
