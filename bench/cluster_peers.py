@@ -8,8 +8,10 @@ clustering``. Methods:
   agglomerative clustering on cosine distance; its distance threshold is picked on the train split
   of each data set (grid search, best mean of pairwise and B3 F1).
 - ``bertopic-style``: MiniLM sentence embeddings + HDBSCAN (``sklearn.cluster.HDBSCAN``; no UMAP
-  step, outliers become singletons); ``min_cluster_size``/``cluster_selection_epsilon`` picked on
-  train. When MiniLM cannot load, the static embeddings are used and the row says so.
+  step, outliers become singletons); ``min_cluster_size`` and the selection method (eom | leaf)
+  picked on train (``cluster_selection_epsilon`` is left at 0: scikit-learn 1.9.1 fails in its
+  epsilon search on these vectors). When MiniLM cannot load, the static embeddings are used
+  and the row says so.
 - ``storylens``: ``StoryClusterer`` (online, one pass + recluster) with the static model (default)
   and with MiniLM.
 
@@ -46,21 +48,26 @@ def _with_singletons(labels: Sequence[int]) -> list[str]:
 
 
 def tfidf_agglo(items: Sequence[Any], threshold: float) -> list[str]:
+    import numpy as np
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1).fit_transform(_texts(items))
+    distances = np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, 2.0)  # rows are L2-normalised
     model = AgglomerativeClustering(
-        n_clusters=None, distance_threshold=threshold, metric="cosine", linkage="average"
+        n_clusters=None, distance_threshold=threshold, metric="precomputed", linkage="average"
     )
-    return _with_singletons(model.fit_predict(matrix.toarray()).tolist())
+    return _with_singletons(model.fit_predict(distances).tolist())
 
 
-def hdbscan_labels(vectors: Any, min_cluster_size: int, epsilon: float) -> list[str]:
+def hdbscan_labels(vectors: Any, min_cluster_size: int, method: str) -> list[str]:
+    import numpy as np
     from sklearn.cluster import HDBSCAN
 
-    model = HDBSCAN(min_cluster_size=min_cluster_size, min_samples=1, cluster_selection_epsilon=epsilon)
-    return _with_singletons(model.fit_predict(vectors).tolist())
+    model = HDBSCAN(
+        min_cluster_size=min_cluster_size, min_samples=1, cluster_selection_method=method, copy=True
+    )
+    return _with_singletons(model.fit_predict(np.asarray(vectors, dtype=np.float64)).tolist())
 
 
 def pick(train: tuple[list, list], options: Sequence[Any], run: Callable[[list, Any], list[str]]) -> Any:
@@ -105,20 +112,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows.append(_row(name, "tfidf-agglo", f"distance {threshold}", labels, predicted, start, len(items)))
 
         train_vectors = dense.embed(_texts(train[0][:TRAIN_SAMPLE]))
-        options = [(m, e) for m in (2, 3) for e in (0.0, 0.3, 0.5, 0.7)]
-        size, eps = pick(
+        options = [(m, e) for m in (2, 3, 4) for e in ("eom", "leaf")]
+        size, method = pick(
             (list(range(len(train_vectors))), train[1]),
             options,
             lambda idx, opt, vectors=train_vectors: hdbscan_labels(vectors[idx], *opt),
         )
         start = time.perf_counter()
-        predicted = hdbscan_labels(dense.embed(_texts(items)), size, eps)
+        predicted = hdbscan_labels(dense.embed(_texts(items)), size, method)
         label = "bertopic-style" + ("" if minilm else " [static embeddings]")
         rows.append(
             _row(
                 name,
                 label,
-                f"{dense.name}; min_cluster_size {size}, eps {eps}",
+                f"{dense.name}; min_cluster_size {size}, {method}",
                 labels,
                 predicted,
                 start,

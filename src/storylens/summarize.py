@@ -10,8 +10,8 @@ article's rank in time and the sentence's position in it) and centrality (simila
 story's centroid), then chosen by maximal marginal relevance so that no two say the same thing.
 Boilerplate (calls to action), fragments (cut-off or lower-case starts, mostly a quote fragment),
 very short and very long sentences are never chosen. Deterministic: ties break by article rank
-and position. The weights were chosen by ROUGE on NeuS *train* stories (``storylens.eval.summary``
-reports NeuS *val*).
+and position. The weights (``SummaryWeights``) were set by hand, not fitted: no search over them
+has been run on NeuS *train*. ``storylens eval summary`` reports their ROUGE on NeuS *val*.
 """
 
 from __future__ import annotations

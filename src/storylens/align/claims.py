@@ -281,6 +281,8 @@ class Claim:
     attributed: bool  # carries a reporting verb ("X said")
     fragment_share: float  # share of the sentence covered by quote fragments
     position: int  # rank of the sentence in its article (0 = lead)
+    entity_spans: tuple[tuple[int, int, str], ...] = ()  # (start, end, canonical id) of entity mentions
+    quote_spans: tuple[tuple[int, int], ...] = ()  # direct quotes overlapping the claim (absolute offsets)
 
 
 def split_sentences(text: str) -> tuple[Sentence, ...]:
@@ -401,11 +403,12 @@ def claim_from_span(
     start += len(chunk) - len(chunk.lstrip())
     end = start + len(text)
     sentence = sentence or Sentence(start, end)
-    entities = frozenset(
-        e.canonical or "t:" + normalise_text(e.text)
+    mentions = [
+        e
         for e in ann.entities
         if e.start >= start and e.end <= end and e.type not in {"DATE", "TIME", "CARDINAL"}
-    )
+    ]
+    entities = frozenset(e.canonical or "t:" + normalise_text(e.text) for e in mentions)
     return Claim(
         index=index,
         article=article.id,
@@ -424,6 +427,10 @@ def claim_from_span(
         attributed=bool(_SPEECH.search(text)),
         fragment_share=fragment_share,
         position=sentence_index,
+        entity_spans=tuple((e.start, e.end, e.canonical or "t:" + normalise_text(e.text)) for e in mentions),
+        quote_spans=tuple(
+            (q.start, q.end) for q in ann.quotes if q.kind == "direct" and q.start < end and q.end > start
+        ),
     )
 
 

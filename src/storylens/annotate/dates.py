@@ -62,8 +62,9 @@ _FULL_DATE = re.compile(
     re.IGNORECASE,
 )
 _DURATION = re.compile(
-    r"^(?:the\s+|a\s+|an\s+|about\s+|some\s+|nearly\s+|more\s+than\s+)?(?:[\w.,-]+\s+){0,2}"
-    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies))(?:[\s-]old|[\s-]long)?$",
+    r"^(?:the\s+|a\s+|an\s+|about\s+|some\s+|nearly\s+|almost\s+|around\s+|over\s+|(?:more|less|fewer)\s+than\s+"
+    r"|at\s+(?:least|most)\s+|up\s+to\s+)?(?:[\w.,-]+\s+){0,2}"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centur(?:y|ies))(?:[\s-]old|[\s-]long)?['’]?$",
     re.IGNORECASE,
 )
 _AGE = re.compile(r"\d+-year-old|\byears? old\b|-year\b|-day\b|-week\b|-month\b", re.IGNORECASE)
@@ -268,13 +269,22 @@ def tense_of(doc: Any, start_token: int) -> Tense:
         tok = tok.head
     if tok.pos_ not in {"VERB", "AUX"}:
         return "past"
+    # "said on Tuesday it would ...": a date before the subject of a reported clause belongs to the
+    # reporting verb, even when the parser attaches it to the clause
+    subjects = [c.i for c in tok.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    if tok.dep_ == "ccomp" and subjects and start_token < min(subjects) and tok.head.i < start_token:
+        tok = tok.head
     for _ in range(3):
         aux = [c for c in tok.children if c.dep_ in {"aux", "auxpass"}]
         if any(a.lower_ in _FUTURE_AUX for a in aux):
             return "future"
-        if tok.tag_ == "VB" and tok.dep_ == "xcomp" and tok.head.lemma_.lower() in _FUTURE_LEMMAS:
+        # "to recover" is an infinitive complement whatever label the parser gives it
+        infinitive = tok.dep_ == "xcomp" or (
+            tok.dep_ == "ccomp" and any(c.tag_ == "TO" for c in tok.children)
+        )
+        if tok.tag_ == "VB" and infinitive and tok.head.lemma_.lower() in _FUTURE_LEMMAS:
             return "future"
-        if tok.dep_ == "xcomp" and tok.head.pos_ in {"VERB", "AUX", "ADJ"}:
+        if infinitive and tok.head.pos_ in {"VERB", "AUX", "ADJ"}:
             tok = tok.head
             continue
         break
@@ -284,6 +294,13 @@ def tense_of(doc: Any, start_token: int) -> Tense:
         return "past"
     if tok.tag_ in {"VBZ", "VBP", "VBG"}:
         return "future"
+    if tok.tag_ == "VBN" and any(
+        a.dep_ in {"aux", "auxpass"}
+        and a.tag_ in {"VBZ", "VBP"}
+        and a.lower_ in {"is", "are", "am", "'s", "'re"}
+        for a in tok.children
+    ):
+        return "future"  # present passive of a plan: "is expected on Friday", "are scheduled for May 17"
     if tok.tag_ == "VBN" or any(a.tag_ == "VBD" for a in tok.children if a.dep_ in {"aux", "auxpass"}):
         return "past"
     if tok.tag_ == "VB" and any(a.tag_ == "MD" for a in tok.children):
@@ -345,15 +362,15 @@ def find_dates(doc: Any, published: str | None) -> list[DateMention]:
             value, end_value, granularity = resolve_expression(expr, base, tense)
         except (ValueError, OverflowError):
             value, end_value, granularity = None, None, "vague"
+        # A spaCy DATE span that no rule understands and that has no number ("annual"): skip.
         if (
             value is None
             and granularity == "vague"
             and not _RULES.search(expr)
             and not re.search(r"\d", expr)
+            and not re.search(r"\b(?:recent|past|coming|weeks?|months?|years?|days?|decades?)\b", expr, re.I)
         ):
-            # A spaCy DATE span that no rule understands and that has no number ("annual"): skip.
-            if not re.search(r"\b(?:recent|past|coming|weeks?|months?|years?|days?|decades?)\b", expr, re.I):
-                continue
+            continue
         out.append(
             DateMention(text=expr, start=s, end=e, value=value, end_value=end_value, granularity=granularity)
         )

@@ -22,107 +22,19 @@ ENTITY_LABELS = frozenset(
 )
 
 # Words that are titles or roles when they stand in front of (or inside) a person's name.
-TITLE_WORDS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "prof",
-        "sir",
-        "dame",
-        "lord",
-        "lady",
-        "president",
-        "vice",
-        "chancellor",
-        "minister",
-        "premier",
-        "prime",
-        "secretary",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "senator",
-        "sen",
-        "rep",
-        "representative",
-        "congressman",
-        "congresswoman",
-        "governor",
-        "gov",
-        "mayor",
-        "general",
-        "gen",
-        "colonel",
-        "col",
-        "lieutenant",
-        "lt",
-        "captain",
-        "capt",
-        "sergeant",
-        "sgt",
-        "admiral",
-        "adm",
-        "commander",
-        "chief",
-        "judge",
-        "justice",
-        "king",
-        "queen",
-        "prince",
-        "princess",
-        "pope",
-        "cardinal",
-        "bishop",
-        "archbishop",
-        "father",
-        "rev",
-        "reverend",
-        "sheikh",
-        "emir",
-        "ambassador",
-        "envoy",
-        "director",
-        "chairman",
-        "chairwoman",
-        "chair",
-        "ceo",
-        "founder",
-        "leader",
-        "officer",
-        "official",
-        "inspector",
-        "detective",
-        "attorney",
-        "prosecutor",
-        "coach",
-        "deputy",
-        "mp",
-        "speaker",
-        "diplomat",
-        "commissioner",
-        "councillor",
-        "councilor",
-        "spokesperson",
-        "aide",
-        "adviser",
-        "advisor",
-        "head",
-        "foreign",
-        "interior",
-        "defence",
-        "defense",
-        "finance",
-        "health",
-        "economy",
-        "justice",
-        "trade",
-        "former",
-        "acting",
-    ]
-)
+TITLE_WORDS = frozenset((
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "president", "vice",
+    "chancellor", "minister", "premier", "prime", "secretary", "spokesman", "spokeswoman",
+    "spokesperson", "senator", "sen", "rep", "representative", "congressman", "congresswoman",
+    "governor", "gov", "mayor", "general", "gen", "colonel", "col", "lieutenant", "lt", "captain",
+    "capt", "sergeant", "sgt", "admiral", "adm", "commander", "chief", "executive", "judge", "justice", "king",
+    "queen", "prince", "princess", "pope", "cardinal", "bishop", "archbishop", "father", "rev",
+    "reverend", "sheikh", "emir", "ambassador", "envoy", "director", "chairman", "chairwoman", "chair",
+    "ceo", "founder", "leader", "officer", "official", "inspector", "detective", "attorney",
+    "prosecutor", "coach", "deputy", "mp", "speaker", "diplomat", "commissioner", "councillor",
+    "councilor", "aide", "adviser", "advisor", "head", "foreign", "interior", "defence", "defense",
+    "finance", "health", "economy", "trade", "former", "acting",
+))  # fmt: skip
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_DET = re.compile(r"^(?:the|The|THE)\s+")
@@ -177,7 +89,9 @@ def _role_before(ent: Any) -> str | None:
         return None
     if not any(t.lower_.rstrip(".") in TITLE_WORDS or (t.pos_ == "NOUN") for t in words):
         return None
-    return span.text.strip()
+    role = re.sub(r"^[\W\d]*(?:\d+[-‐–](?:year|month)[-‐–]old\s+)?", "", span.text.strip())
+    role = re.sub(r"^(?:(?:year|month)s?[-‐–])?old\s+", "", role)  # the tail of "58-year-old"
+    return role or None
 
 
 def _role_after(ent: Any) -> str | None:
@@ -203,22 +117,77 @@ def _clean(text: str, start: int) -> tuple[str, int]:
     return stripped.strip(), start
 
 
+def _extend_left(ent: Any) -> Any:
+    """The small model often drops a given name ("Amara Nwosu" -> "Nwosu"): take back capitalised
+    proper-noun compounds right before the span that attach to it and are no title."""
+    first = ent.start
+    while first > 0 and ent.start - first < 2:
+        tok = ent.doc[first - 1]
+        if (
+            tok.pos_ != "PROPN"
+            or tok.ent_type_
+            or tok.dep_ != "compound"
+            or not (ent.start <= tok.head.i < ent.end)
+            or not tok.text[:1].isupper()
+            or not tok.text.isalpha()
+            or tok.lower_ in TITLE_WORDS
+        ):
+            break
+        first -= 1
+    if first == ent.start:
+        return ent
+    from spacy.tokens import Span
+
+    return Span(ent.doc, first, ent.end, label=ent.label_)
+
+
+# Titles that only stand before a person's name (not "General Motors", "King County").
+PERSON_TITLES = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "mayor", "president", "chancellor", "minister", "senator", "sen",
+     "governor", "gov", "judge", "spokesman", "spokeswoman", "spokesperson", "ambassador", "envoy"}
+)  # fmt: skip
+
+
+def _titled_name(text: str) -> bool:
+    """A personal title followed by one to three capitalised words: "Mayor Benedek Soos"."""
+    words = text.split()
+    if len(words) < 2 or words[0].rstrip(".").casefold() not in PERSON_TITLES:
+        return False
+    rest = [w for w in words[1:] if w.rstrip(".").casefold() not in TITLE_WORDS]
+    return 1 <= len(rest) <= 3 and all(w[:1].isupper() for w in rest)
+
+
+_AGE_AFTER = re.compile(r"^,\s*\d{1,3}\s*,")
+
+
+def _aged_name(ent: Any) -> bool:
+    """Two or three capitalised words followed by an age apposition: "Marta Ilic, 34, said"."""
+    words = ent.text.split()
+    doc = ent.doc
+    following = doc[ent.end : ent.end + 3].text if ent.end < len(doc) else ""
+    return 2 <= len(words) <= 3 and all(w[:1].isupper() for w in words) and bool(_AGE_AFTER.match(following))
+
+
 def extract_entities(doc: Any) -> list[EntityMention]:
     """Entity mentions of ``doc`` in text order (offsets into ``doc.text``)."""
     raw: list[EntityMention] = []
-    for ent in doc.ents:
-        if ent.label_ not in ENTITY_LABELS:
+    for found in doc.ents:
+        if found.label_ not in ENTITY_LABELS:
             continue
+        ent = _extend_left(found)
         text, start = _clean(ent.text, ent.start_char)
         role: str | None = None
-        if ent.label_ == "PERSON":
+        label = ent.label_
+        if label != "PERSON" and (_titled_name(text) or _aged_name(ent)):
+            label = "PERSON"  # "Mayor Benedek Soos" / "Marta Ilic, 34," typed ORG or GPE by the model
+        if label == "PERSON":
             text, start, title = strip_titles(text, start)
             role = _role_before(ent) or _role_after(ent)
             if title:
                 role = f"{role} {title}".strip() if role else title
         if not text or not any(ch.isalpha() for ch in text):
             continue
-        raw.append(EntityMention(text=text, type=ent.label_, start=start, end=start + len(text), role=role))
+        raw.append(EntityMention(text=text, type=label, start=start, end=start + len(text), role=role))
     return _split_pairs(raw, doc.text)
 
 

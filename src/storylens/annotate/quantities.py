@@ -76,9 +76,17 @@ def parse_number(text: str) -> float | None:
     total = 0.0
     current: float | None = None
     seen = False
+    previous = ""
     for word in words:
         word = word.strip(",")
-        if _NUMBER.fullmatch(word):
+        denominator = _fraction(word)
+        if denominator and previous in _SMALL_COUNTS and current is not None:
+            # "a third" = 1/3, "two thirds" = 2/3, "a quarter" = 1/4 (not "the third")
+            current = current / denominator
+            seen = True
+        elif word == "half" and previous in {"a", "an"} and current is not None:
+            current = current - 1 + 0.5
+        elif _NUMBER.fullmatch(word):
             value = float(word.replace(",", ""))
             current = (current or 0) + value
             seen = True
@@ -98,9 +106,22 @@ def parse_number(text: str) -> float | None:
             seen = True
         else:
             return None
+        previous = word
     if not seen:
         return None
     return total + (current or 0)
+
+
+_SMALL_COUNTS = frozenset({"a", "an", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
+
+
+def _fraction(word: str) -> int | None:
+    """Denominator of a fraction word ("third", "thirds", "quarter"), else None."""
+    if word in {"quarter", "quarters"}:
+        return 4
+    singular = word[:-1] if word.endswith("s") else word
+    value = _ORDINALS.get(singular)
+    return value if value is not None and value >= 3 else None
 
 
 def _qualifier(doc: Any, start_token: int, text: str) -> tuple[str, int]:
@@ -199,6 +220,10 @@ def find_quantities(doc: Any) -> list[Quantity]:
         else:
             value = parse_number(body)
             unit = _head_noun(ent)
+            if unit in _CURRENCY_WORDS:  # "1.5 million euros" tagged CARDINAL by the model
+                kind, unit = "money", _CURRENCY_WORDS[unit]
+            elif ent.start > 0 and doc[ent.start - 1].text in {"$", "€", "£", "¥"}:
+                kind, unit = "money", dict(_CURRENCY_SYMBOLS)[doc[ent.start - 1].text.lower()]
             if value is None and re.fullmatch(r"(?:dozens|hundreds|thousands|millions|scores)", body.lower()):
                 # "hundreds" means at least two hundred: the lower bound of the plural.
                 qualifier = "at_least" if qualifier == "exact" else qualifier
@@ -211,7 +236,7 @@ def find_quantities(doc: Any) -> list[Quantity]:
         end = ent.end_char
         out.append(
             Quantity(
-                text=doc.text[start:end],
+                text=doc[first : ent.end].text,
                 start=start,
                 end=end,
                 value=value,

@@ -292,7 +292,10 @@ def tokenize(text: str) -> list[str]:
     """Lower-cased content words (stopwords and 1–2 letter words dropped, plural -s folded)."""
     words = []
     for match in _WORD.finditer(text.lower()):
-        word = match.group(0).strip("'’-")
+        word = match.group(0)
+        if word.endswith(("'s", "’s")):
+            word = word[:-2]
+        word = word.strip("'’-")
         if len(word) < 3 or word in STOPWORDS:
             continue
         if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):

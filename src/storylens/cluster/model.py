@@ -13,12 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FEATURES", "WEIGHTS_PATH", "ClusterConfig", "ScoringModel", "load_model"]
+__all__ = ["FEATURES", "RECENT_MEMBERS", "WEIGHTS_PATH", "ClusterConfig", "ScoringModel", "load_model"]
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
-# Signal order of the logistic regression. "time" is 2*exp(-gap/time_scale)-1 (1 = same day,
-# -1 = far apart, 0 = a date missing: neutral); "size" is log(1 + story size).
-FEATURES = ("title", "body", "keywords", "entities", "time", "size", "title_x_entities")
+# Signal order of the logistic regression. "title" is the cosine to the story's title/lead
+# centroid, "title_max" the best cosine to one of its 16 latest members; "time" is
+# exp(-gap/time_scale)-1: a penalty only (0 = within the story's dates, -1 = far apart, 0 when a
+# date is missing: no evidence either way). Being published the same day is not a bonus: in a
+# dense stream most unrelated articles share a day with some story. Story
+# size is deliberately not a signal: NeuS stories always have exactly three articles, so a size
+# weight would learn that data set's shape, not news.
+FEATURES = ("title", "title_max", "body", "keywords", "entities", "time", "title_x_entities")
+RECENT_MEMBERS = 16
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ class ScoringModel:
 # Used only when weights.json is missing (e.g. while it is being recalibrated).
 _FALLBACK: dict[str, Any] = {
     "features": list(FEATURES),
-    "coef": [6.0, 4.0, 4.0, 2.0, 1.5, 0.2, 1.0],
+    "coef": [3.0, 3.0, 4.0, 4.0, 2.0, 1.5, 1.0],
     "intercept": -7.5,
     "threshold": 0.5,
     "merge_threshold": 0.95,
@@ -67,12 +73,12 @@ def load_weights(embedder: str = "static", path: Path = WEIGHTS_PATH) -> dict[st
     """The calibrated weights for ``embedder`` (those of ``static`` when it has none of its own)."""
     if path.exists():
         data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        models = data.get("models", {})
+        models = {k: v for k, v in data.get("models", {}).items() if tuple(v["features"]) == FEATURES}
         if embedder in models:
             return dict(models[embedder])
         if "static" in models:
             return dict(models["static"])
-    return dict(_FALLBACK)
+    return dict(_FALLBACK)  # no weights for the current signals: until recalibrated
 
 
 def load_model(config: ClusterConfig, embedder: str = "static") -> ScoringModel:

@@ -3,7 +3,7 @@
 Reads ``ArticleFeatures`` in publication order; for each article retrieves candidate stories
 (ANN over active story centroids + entity postings), scores each with the learned model over
 several signals (title/lead and body embeddings, TF-IDF keywords with incremental IDF, rarity-
-weighted shared entities, time proximity, story size) and either joins the most likely story or
+weighted shared entities, time proximity) and either joins the most likely story or
 starts a new one. Writes one ``Assignment`` per article, with its signals and a readable reason.
 """
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from storylens.cluster.explain import join_reason, new_story_reason, wire_reason
 from storylens.cluster.features import ArticleFeatures
 from storylens.cluster.index import CandidateIndex
-from storylens.cluster.model import ClusterConfig, ScoringModel, load_model
+from storylens.cluster.model import RECENT_MEMBERS, ClusterConfig, ScoringModel, load_model
 from storylens.models import Assignment
 
 if TYPE_CHECKING:
@@ -58,12 +58,14 @@ class StoryState:
     members: list[int]
     title_sum: np.ndarray
     body_sum: np.ndarray
+    recent: np.ndarray  # title vectors of the latest RECENT_MEMBERS members
     terms: dict[int, float] = field(default_factory=dict)
     entities: dict[int, int] = field(default_factory=dict)
     first: float | None = None
     last: float | None = None
     clock: float | None = None  # last activity (stream time) for eviction
     term_norm: float = -1.0  # cached TF-IDF norm; < 0 when stale
+    vec_norms: tuple[float, float] = (-1.0, -1.0)  # cached norms of title_sum, body_sum; < 0 when stale
 
 
 class OnlineClusterer:
@@ -125,10 +127,12 @@ class OnlineClusterer:
         """Signal vector (in ``FEATURES`` order) of an article against a story, and the day gap."""
         import numpy as np
 
-        title_sum, body_sum, size = story.title_sum, story.body_sum, len(story.members)
+        title_sum, body_sum, recent = story.title_sum, story.body_sum, story.recent
         terms, story_entities, story_norm = story.terms, story.entities, -1.0
         if exclude is not None:
-            title_sum, body_sum, size = title_sum - exclude.title_vec, body_sum - exclude.body_vec, size - 1
+            title_sum, body_sum = title_sum - exclude.title_vec, body_sum - exclude.body_vec
+            others = [self.rows[m].title_vec for m in story.members if self.rows[m] is not exclude]
+            recent = np.stack(others[-RECENT_MEMBERS:]) if others else recent[:0]
             terms = dict(terms)
             for key, value in zip(exclude.term_keys.tolist(), exclude.term_vals.tolist(), strict=True):
                 if key in terms:
@@ -138,9 +142,17 @@ class OnlineClusterer:
                 if key in story_entities:
                     story_entities[key] -= 1
             story_norm = math.sqrt(sum((v * self.idf(k)) ** 2 for k, v in terms.items() if v > 0)) or 1.0
-        tn = float(np.linalg.norm(title_sum)) or 1.0
-        bn = float(np.linalg.norm(body_sum)) or 1.0
+        if exclude is None:
+            if story.vec_norms[0] < 0:
+                story.vec_norms = (
+                    float(np.linalg.norm(title_sum)) or 1.0,
+                    float(np.linalg.norm(body_sum)) or 1.0,
+                )
+            tn, bn = story.vec_norms
+        else:
+            tn, bn = float(np.linalg.norm(title_sum)) or 1.0, float(np.linalg.norm(body_sum)) or 1.0
         title = float(title_vec @ title_sum) / tn
+        title_max = float((recent @ title_vec).max()) if len(recent) else title
         body = float(body_vec @ body_sum) / bn
         if story_norm < 0:
             story_norm = self.story_term_norm(story)
@@ -153,8 +165,8 @@ class OnlineClusterer:
         shared = sum(self.entity_idf(k) for k in entities if story_entities.get(k, 0) > 0)
         ent = shared / entity_mass if entity_mass > 0 else 0.0
         gap = self.gap(day, story)
-        time = 0.0 if gap is None else 2.0 * math.exp(-gap / self.config.time_scale_days) - 1.0
-        values = (title, body, keywords, ent, time, math.log1p(max(size, 0)), title * ent)
+        time = 0.0 if gap is None else math.exp(-gap / self.config.time_scale_days) - 1.0
+        values = (title, title_max, body, keywords, ent, time, title * ent)
         return values, gap
 
     @staticmethod
@@ -187,6 +199,7 @@ class OnlineClusterer:
             members=[],
             title_sum=np.zeros(self.dim, dtype=np.float32),
             body_sum=np.zeros(self.dim, dtype=np.float32),
+            recent=np.zeros((0, self.dim), dtype=np.float32),
         )
         self.stories[num] = story
         self.story_num[story.id] = num
@@ -194,10 +207,13 @@ class OnlineClusterer:
         return story
 
     def attach(self, row_num: int, story: StoryState, index: bool = True) -> None:
+        import numpy as np
+
         row = self.rows[row_num]
         story.members.append(row_num)
         story.title_sum += row.title_vec
         story.body_sum += row.body_vec
+        story.recent = np.vstack((story.recent[-(RECENT_MEMBERS - 1) :], row.title_vec[None, :]))
         for key, value in zip(row.term_keys.tolist(), row.term_vals.tolist(), strict=True):
             story.terms[key] = story.terms.get(key, 0.0) + value
         if len(story.terms) > 2 * self.config.max_story_terms:
@@ -213,6 +229,7 @@ class OnlineClusterer:
             self.clock if story.clock is None or self.clock is None else max(story.clock, self.clock)
         )
         story.term_norm = -1.0
+        story.vec_norms = (-1.0, -1.0)
         self.story_of[row_num] = story.num
         if index:
             self.index.upsert(story.num, story.title_sum, new_entities)

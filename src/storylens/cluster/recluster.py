@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 
+from storylens.cluster.model import RECENT_MEMBERS
 from storylens.cluster.online import OnlineClusterer, StoryState, story_id_for
 from storylens.models import Assignment
 
@@ -48,8 +49,8 @@ def _merge_pass(c: OnlineClusterer) -> dict[int, tuple[int, float]]:
             other = c.stories[other_num]
             values, _ = c.signals(title, body, weighted, norm, entities, mass, None, other)
             gap = _interval_gap(story, other)
-            time = 0.0 if gap is None else 2.0 * math.exp(-gap / c.config.time_scale_days) - 1.0
-            values = (*values[:4], time, *values[5:])
+            time = 0.0 if gap is None else math.exp(-gap / c.config.time_scale_days) - 1.0
+            values = (*values[:5], time, *values[6:])
             p = c.model.probability(values)
             if p >= c.model.merge_threshold:
                 candidates.append((p, num, other_num))
@@ -72,6 +73,8 @@ def _merge_pass(c: OnlineClusterer) -> dict[int, tuple[int, float]]:
 
 
 def _detach(c: OnlineClusterer, row_num: int, story: StoryState) -> None:
+    import numpy as np
+
     row = c.rows[row_num]
     story.members.remove(row_num)
     story.title_sum -= row.title_vec
@@ -89,7 +92,9 @@ def _detach(c: OnlineClusterer, row_num: int, story: StoryState) -> None:
     days = [c.rows[m].day for m in story.members if c.rows[m].day is not None]
     story.first = min(days) if days else None  # type: ignore[type-var]
     story.last = max(days) if days else None  # type: ignore[type-var]
+    story.recent = np.stack([c.rows[m].title_vec for m in story.members[-RECENT_MEMBERS:]])
     story.term_norm = -1.0
+    story.vec_norms = (-1.0, -1.0)
     if story.num in c.index:
         c.index.upsert(story.num, story.title_sum)
 

@@ -62,8 +62,8 @@ def dump_state(c: OnlineClusterer, embedder_name: str) -> bytes:
     ent_df_keys, ent_df_vals = _pairs(c.entity_df, "int64")
     arrays = {
         "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
-        "title": np.stack([r.title_vec for r in c.rows]).astype(np.float32) if n else empty,
-        "body": np.stack([r.body_vec for r in c.rows]).astype(np.float32) if n else empty,
+        "title": np.stack([r.title_vec for r in c.rows]) if n else empty,
+        "body": np.stack([r.body_vec for r in c.rows]) if n else empty,
         "day": np.array([np.nan if r.day is None else r.day for r in c.rows], dtype=np.float64),
         "term_keys": np.concatenate([r.term_keys for r in c.rows]) if n else np.zeros(0, np.uint32),
         "term_vals": np.concatenate([r.term_vals for r in c.rows]) if n else np.zeros(0, np.float32),
@@ -123,6 +123,7 @@ def load_state(data: bytes) -> tuple[OnlineClusterer, str]:
             members=[],
             title_sum=np.zeros(c.dim, dtype=np.float32),
             body_sum=np.zeros(c.dim, dtype=np.float32),
+            recent=np.zeros((0, c.dim), dtype=np.float32),
         )
         c.stories[num] = story
         c.story_num[story_id] = num

@@ -38,9 +38,37 @@ NAMED_TAGS = {
     "LOC_OTHER": "LOC",
 }
 _PRONOUNS = frozenset(
-    "i me my he him his she her hers it its we us our they them their you your who whom this that these those".split()
+    [
+        "i",
+        "me",
+        "my",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "hers",
+        "it",
+        "its",
+        "we",
+        "us",
+        "our",
+        "they",
+        "them",
+        "their",
+        "you",
+        "your",
+        "who",
+        "whom",
+        "this",
+        "that",
+        "these",
+        "those",
+    ]
 )
-_LEADING = frozenset("in at on of from to by near the a an along across".split())
+_LEADING = frozenset(
+    ["in", "at", "on", "of", "from", "to", "by", "near", "the", "a", "an", "along", "across"]
+)
 
 Clusters = dict[str, str]  # mention id -> cluster label
 
@@ -81,7 +109,9 @@ def b_cubed(gold: Clusters, pred: Clusters) -> tuple[float, float, float]:
     """B3 (Bagga & Baldwin 1998): per-mention overlap of its gold and predicted clusters."""
     g_groups, p_groups = _groups(gold), _groups(pred)
 
-    def side(key: Clusters, key_groups: dict[str, set[str]], other: Clusters, other_groups: dict[str, set[str]]) -> float:
+    def side(
+        key: Clusters, key_groups: dict[str, set[str]], other: Clusters, other_groups: dict[str, set[str]]
+    ) -> float:
         total = 0.0
         for mention, label in key.items():
             own = key_groups[label]
@@ -112,9 +142,9 @@ def ceaf_e(gold: Clusters, pred: Clusters) -> tuple[float, float, float]:
     sim = np.zeros((len(g_list), len(p_list)))
     for i, members in enumerate(g_list):
         for m in members:
-            j = p_index.get(m)
-            if j is not None and sim[i, j] == 0:
-                sim[i, j] = 2 * len(members & p_list[j]) / (len(members) + len(p_list[j]))
+            k = p_index.get(m)
+            if k is not None and sim[i, k] == 0:
+                sim[i, k] = 2 * len(members & p_list[k]) / (len(members) + len(p_list[k]))
     rows, cols = linear_sum_assignment(-sim)
     total = float(sim[rows, cols].sum())
     return _prf(total, len(p_list), total, len(g_list))
@@ -156,7 +186,7 @@ def clean_name(text: str, tag: str = "") -> str:
         words = words[1:]
     name = " ".join(words)
     if NAMED_TAGS.get(tag) == "PERSON":
-        name = strip_titles(name, 0)[0]
+        name = strip_titles(name, 0)[0].split(",")[0].strip()  # "Eric Allen Kirkpatrick, 61"
     elif tag:
         cut = _TRAILING.search(name)
         if cut and cut.start() > 0:
@@ -238,14 +268,19 @@ def storylens_clusters(docs: dict[str, dict[str, Any]], mentions: Sequence[dict[
             offsets = [0]
             for sentence in doc["sentences"]:
                 offsets.append(offsets[-1] + len(sentence) + 1)
-            ordered = sorted(per_doc[doc_id], key=lambda m: (m["sent"], int(m["tokens"][0]) if str(m["tokens"][0]).isdigit() else 0))
+            ordered = sorted(
+                per_doc[doc_id],
+                key=lambda m: (m["sent"], int(m["tokens"][0]) if str(m["tokens"][0]).isdigit() else 0),
+            )
             ents = []
             for m in ordered:
                 name = clean_name(m["text"], m["tag"])
                 sentence = doc["sentences"][m["sent"]]
                 pos = sentence.find(m["text"].split()[-1])
                 start = offsets[m["sent"]] + max(pos, 0)
-                ents.append(EntityMention(text=name, type=NAMED_TAGS[m["tag"]], start=start, end=start + len(name)))
+                ents.append(
+                    EntityMention(text=name, type=NAMED_TAGS[m["tag"]], start=start, end=start + len(name))
+                )
                 ids.append(_mention_id(m))
             articles.append(Article(id=doc_id, source=doc_id, title="", text=text, original=text))
             annotations.append(ArticleAnnotations(article_id=doc_id, entities=tuple(ents)))

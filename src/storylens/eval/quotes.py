@@ -91,7 +91,9 @@ def predict(cases: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
         for c in cases
     ]
     annotations = get_annotator().annotate(articles)
-    return [[{"text": q.text, "speaker": q.speaker, "kind": q.kind} for q in ann.quotes] for ann in annotations]
+    return [
+        [{"text": q.text, "speaker": q.speaker, "kind": q.kind} for q in ann.quotes] for ann in annotations
+    ]
 
 
 def score(cases: list[dict[str, Any]], predictions: list[list[dict[str, Any]]]) -> dict[str, Any]:

@@ -1,0 +1,60 @@
+"""Metrics, features and candidate index of the clusterer, on small hand-made inputs."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pytest
+
+from storylens.cluster import StoryClusterer
+from storylens.cluster.features import extract_names, parse_day, tokenize
+from storylens.cluster.index import CandidateIndex
+from storylens.eval.clustering import scores
+from tests.cluster.conftest import QUAKE_ONE_A, QUAKE_TWO
+
+
+def test_scores_match_hand_computed_values() -> None:
+    gold = ["a", "a", "a", "b", "b"]
+    predicted = ["x", "x", "y", "y", "y"]
+    result = scores(gold, predicted)
+    # predicted pairs: (0,1) (2,3) (2,4) (3,4) -> true: (0,1), (3,4); gold pairs: 3 + 1 = 4
+    assert result["pairwise_p"] == pytest.approx(0.5)
+    assert result["pairwise_r"] == pytest.approx(0.5)
+    # B3 precision: items 0,1 -> 1; items 2,3,4 -> 1/3, 2/3, 2/3 ; mean = (2 + 5/3) / 5
+    assert result["b3_p"] == pytest.approx(round((2 + 5 / 3) / 5, 4))
+    assert scores(gold, gold)["pairwise_f1"] == 1.0 and scores(gold, gold)["ari"] == 1.0
+
+
+def test_features_tokens_names_and_dates() -> None:
+    assert tokenize("The earthquakes struck Marenport's harbour") == [
+        "earthquake",
+        "struck",
+        "marenport",
+        "harbour",
+    ]
+    names = extract_names("Police said Ilsa Brandt met the Veloria Seismic Institute. Police left.")
+    assert "Ilsa Brandt" in names and "Veloria Seismic Institute" in names and "Police" not in names
+    assert parse_day("2031-03-04") == pytest.approx(parse_day("2031-03-05T00:00:00Z") - 1)  # type: ignore[operator]
+    assert parse_day("last Tuesday") is None and parse_day(None) is None
+
+
+def test_candidate_index_finds_nearest_and_entity_postings_and_forgets_removed() -> None:
+    index = CandidateIndex(dim=4)
+    vectors = np.eye(4, dtype=np.float32)
+    for story in range(4):
+        index.upsert(story, vectors[story], (100 + story,))
+    assert index.query(vectors[2], k=1) == [2]
+    assert 3 in index.query(vectors[0], k=1, entities=(103,))
+    index.remove(2)
+    assert 2 not in index.query(vectors[2], k=3) and len(index) == 3
+
+
+def test_quiet_stories_leave_the_candidate_index() -> None:
+    clusterer = StoryClusterer()
+    clusterer.add([QUAKE_ONE_A])
+    assert len(clusterer._core.index) == 1
+    later = dataclasses.replace(QUAKE_TWO, published="2031-06-01T00:00:00Z")
+    clusterer.add([later])
+    assert len(clusterer._core.index) == 1  # only the new story is searchable
+    assert len(clusterer.stories()) == 2
