@@ -46,14 +46,18 @@ def demo(db: Path, fmt: str, story_id: str | None) -> None:
             click.echo(f"error: {rejection}", err=True)
         click.echo(f"{corpus}: {report.summary()}", err=True)
         found = store.stories()
-        click.echo(f"\n{len(found)} stories in {db}\n")
+        # Markdown goes to a reader: the listing comes first. JSON and HTML go to a file or a
+        # program: stdout carries the brief alone and the listing goes to stderr.
+        listing = fmt != "md"
+        click.echo(f"\n{len(found)} stories in {db}\n", err=listing)
         for story in found:
             click.echo(
                 f"  {story.id}  {story.sources} outlets ({story.independent_sources} independent), "
-                f"{len(story.articles)} articles  {story.title}"
+                f"{len(story.articles)} articles  {story.title}",
+                err=listing,
             )
         if not found:
             return
         chosen = story_id or max(found, key=lambda s: (s.independent_sources, len(s.articles), s.id)).id
-        click.echo(f"\nBrief of {chosen} (storylens brief {chosen} --db {db}):\n")
+        click.echo(f"\nBrief of {chosen} (storylens brief {chosen} --db {db}):\n", err=listing)
         click.echo(render(story_brief(store, chosen), fmt))

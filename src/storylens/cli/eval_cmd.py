@@ -36,15 +36,27 @@ def _table(results: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
 )
 @click.option("--split", help="Which split to score (task default when omitted).")
 @click.option("--limit", type=int, help="Score only the first N items (quick runs).")
+@click.option(
+    "--model",
+    help="Model variant: clustering static|minilm (embedder); alignment static|minilm|tfidf.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def eval_command(
-    task: str, data: Path | None, stream: bool, split: str | None, limit: int | None, as_json: bool
+    task: str,
+    data: Path | None,
+    stream: bool,
+    split: str | None,
+    limit: int | None,
+    model: str | None,
+    as_json: bool,
 ) -> None:
     """Score TASK on evaluation data (default: ../shared/data beside the project, or $STORYLENS_DATA).
 
     \b
     Examples:
       storylens eval clustering --stream
+      storylens eval clustering --model minilm
+      storylens eval alignment --model tfidf
       storylens eval entities ../shared/data --split dev
       storylens eval quotes
       storylens eval summary --limit 100
@@ -54,10 +66,14 @@ def eval_command(
     options: dict[str, Any] = {"stream": stream, "limit": limit}
     if split:
         options["split"] = split
+    if model:
+        options["embedder"] = options["family"] = model
     try:
         results = get_task(task)(data or default_data_dir(), **options)
     except FileNotFoundError as exc:
         raise click.ClickException(f"evaluation data not found: {exc}") from None
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
     if as_json:
         click.echo(json.dumps(results, indent=2))
         return

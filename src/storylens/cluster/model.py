@@ -39,6 +39,7 @@ class ClusterConfig:
     window_days: float = 14.0  # a story leaves the candidate indexes this long after its last article
     time_scale_days: float = 3.0
     max_story_terms: int = 256
+    linkage: str = "average"  # "average": mean similarity to the members; "centroid": cosine to their sum
     weights: dict[str, Any] | None = field(default=None, compare=False)
 
 

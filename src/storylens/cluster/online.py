@@ -86,6 +86,7 @@ class OnlineClusterer:
         self.n_docs = 0
         self.clock: float | None = None
         self.index = CandidateIndex(dim)
+        self.average = self.config.linkage == "average"
         self.vocabulary: dict[int, str] = {}
         self.names: dict[int, str] = {}
         self._next_num = 0
@@ -129,7 +130,9 @@ class OnlineClusterer:
 
         title_sum, body_sum, recent = story.title_sum, story.body_sum, story.recent
         terms, story_entities, story_norm = story.terms, story.entities, -1.0
+        size = len(story.members)
         if exclude is not None:
+            size -= 1
             title_sum, body_sum = title_sum - exclude.title_vec, body_sum - exclude.body_vec
             others = [self.rows[m].title_vec for m in story.members if self.rows[m] is not exclude]
             recent = np.stack(others[-RECENT_MEMBERS:]) if others else recent[:0]
@@ -141,8 +144,15 @@ class OnlineClusterer:
             for key in exclude.entities:
                 if key in story_entities:
                     story_entities[key] -= 1
-            story_norm = math.sqrt(sum((v * self.idf(k)) ** 2 for k, v in terms.items() if v > 0)) or 1.0
-        if exclude is None:
+            if not self.average:
+                story_norm = math.sqrt(sum((v * self.idf(k)) ** 2 for k, v in terms.items() if v > 0)) or 1.0
+        size = max(size, 1)
+        if self.average:
+            # Average linkage: the mean similarity to the members. Member vectors are unit length, so
+            # the dot product with their sum divided by their number is exactly that mean; a diverse
+            # story scores lower than a tight one, which stops one broad story from absorbing a topic.
+            tn = bn = story_norm = float(size)
+        elif exclude is None:
             if story.vec_norms[0] < 0:
                 story.vec_norms = (
                     float(np.linalg.norm(title_sum)) or 1.0,
@@ -162,7 +172,10 @@ class OnlineClusterer:
             if other:
                 dot += value * other * self.idf(key)
         keywords = dot / (term_norm * story_norm) if term_norm > 0 else 0.0
-        shared = sum(self.entity_idf(k) for k in entities if story_entities.get(k, 0) > 0)
+        if self.average:
+            shared = sum(self.entity_idf(k) * min(story_entities.get(k, 0), size) / size for k in entities)
+        else:
+            shared = sum(self.entity_idf(k) for k in entities if story_entities.get(k, 0) > 0)
         ent = shared / entity_mass if entity_mass > 0 else 0.0
         gap = self.gap(day, story)
         time = 0.0 if gap is None else math.exp(-gap / self.config.time_scale_days) - 1.0
@@ -248,6 +261,12 @@ class OnlineClusterer:
 
         keys = np.fromiter(feats.terms.keys(), dtype=np.uint32, count=len(feats.terms))
         vals = np.fromiter(feats.terms.values(), dtype=np.float32, count=len(feats.terms))
+        if self.average and len(vals):
+            # Unit TF-IDF length under the statistics of the moment the article arrives, so that a
+            # story's term sum divided by its size is its members' mean keyword vector.
+            norm = math.sqrt(sum((v * self.idf(k)) ** 2 for k, v in feats.terms.items()))
+            if norm > 0:
+                vals = vals / np.float32(norm)
         row = Row(
             feats.id,
             feats.title_vec,

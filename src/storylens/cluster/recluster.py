@@ -21,10 +21,14 @@ __all__ = ["recluster"]
 def _story_query(c: OnlineClusterer, story: StoryState) -> tuple:
     import numpy as np
 
-    title = story.title_sum / (float(np.linalg.norm(story.title_sum)) or 1.0)
-    body = story.body_sum / (float(np.linalg.norm(story.body_sum)) or 1.0)
     weighted = {k: v * c.idf(k) for k, v in story.terms.items()}
-    norm = math.sqrt(sum(v * v for v in weighted.values()))
+    if c.average:  # the members' mean vectors: their products are mean pairwise similarities
+        size = float(max(len(story.members), 1))
+        title, body, norm = story.title_sum / size, story.body_sum / size, size
+    else:
+        title = story.title_sum / (float(np.linalg.norm(story.title_sum)) or 1.0)
+        body = story.body_sum / (float(np.linalg.norm(story.body_sum)) or 1.0)
+        norm = math.sqrt(sum(v * v for v in weighted.values()))
     entities = tuple(story.entities)
     mass = sum(c.entity_idf(k) for k in entities)
     return title, body, weighted, norm, entities, mass

@@ -50,4 +50,4 @@ def get_task(name: str) -> Callable[..., dict[str, Any]]:
     except KeyError:
         raise KeyError(f"unknown eval task {name!r}; choose from: {', '.join(TASKS)}") from None
     module_name, func = target.split(":")
-    return getattr(importlib.import_module(module_name), func)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(module_name), func)

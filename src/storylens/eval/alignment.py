@@ -235,6 +235,8 @@ def run(data: Path | None = None, family: str = "static", **_: Any) -> dict[str,
     data = Path(data) if data else default_data_dir()
     if not (data / "neus" / "train.jsonl").exists():
         raise FileNotFoundError(data / "neus" / "train.jsonl")
+    if family not in PARAMS:
+        raise ValueError(f"unknown alignment model {family!r}; choose from {', '.join(sorted(PARAMS))}")
     pairs = load_pairs()
     rows, layer = pair_features_table(data, pairs, family)
     params = PARAMS[family]
