@@ -66,6 +66,7 @@ class StoryState:
     clock: float | None = None  # last activity (stream time) for eviction
     term_norm: float = -1.0  # cached TF-IDF norm; < 0 when stale
     vec_norms: tuple[float, float] = (-1.0, -1.0)  # cached norms of title_sum, body_sum; < 0 when stale
+    compact: bool = False  # aggregates dropped while the story is out of the indexes (see ``evict``)
 
 
 class OnlineClusterer:
@@ -219,9 +220,38 @@ class OnlineClusterer:
         self.attach(row_num, story)
         return story
 
+    def compact_story(self, story: StoryState) -> None:
+        """Drop the aggregates of a story that left the indexes; its members and dates stay.
+
+        A quiet story is never scored again unless something joins it (a wire copy of one of its
+        articles): ``attach`` then rebuilds it from its members. This keeps memory per story small
+        on long streams.
+        """
+        import numpy as np
+
+        empty = np.zeros(0, dtype=np.float32)
+        story.title_sum, story.body_sum = empty, empty
+        story.recent = np.zeros((0, self.dim), dtype=np.float32)
+        story.terms, story.entities = {}, {}
+        story.term_norm, story.vec_norms = -1.0, (-1.0, -1.0)
+        story.compact = True
+
+    def _restore_story(self, story: StoryState) -> None:
+        import numpy as np
+
+        members, clock = story.members, story.clock
+        story.members, story.compact = [], False
+        story.title_sum = np.zeros(self.dim, dtype=np.float32)
+        story.body_sum = np.zeros(self.dim, dtype=np.float32)
+        for row_num in members:
+            self.attach(row_num, story, index=False)
+        story.clock = clock
+
     def attach(self, row_num: int, story: StoryState, index: bool = True) -> None:
         import numpy as np
 
+        if story.compact:
+            self._restore_story(story)
         row = self.rows[row_num]
         story.members.append(row_num)
         story.title_sum += row.title_vec
@@ -254,6 +284,7 @@ class OnlineClusterer:
         horizon = self.clock - self.config.window_days
         for num in [n for n in self.index.active() if (self.stories[n].clock or self.clock) < horizon]:
             self.index.remove(num)
+            self.compact_story(self.stories[num])
 
     # --- the online step ------------------------------------------------------------------------
     def store(self, feats: ArticleFeatures) -> int:

@@ -133,5 +133,7 @@ def load_state(data: bytes) -> tuple[OnlineClusterer, str]:
         story.clock = clock
         if active:
             c.index.upsert(num, story.title_sum, tuple(story.entities))
+        else:
+            c.compact_story(story)
     c._next_num = int(meta["next_num"])
     return c, str(meta["embedder"])
