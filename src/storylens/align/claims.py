@@ -258,6 +258,12 @@ STOPWORDS = frozenset(
     ]
 )
 _MIN_CLAUSE_WORDS = 4
+# A wire dateline opening an article: "VELGRAD, March 16 (Meridian Wire) -", "DRAVIK (Reuters) —".
+# It says where the copy was filed, not a fact about the story, so claims start after it.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’-]+(?:\s[A-Z][A-Z.'’-]+){0,3}"
+    r"(?:,\s*[A-Z][a-z]{2,9}\.?\s+\d{1,2}(?:\s*\([^()\n]{1,40}\))?|\s*\([^()\n]{1,40}\))\s*[-–—]+\s*"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,7 +453,10 @@ def extract_claims(
         sentences = ann.sentences or split_sentences(article.text)
         for s_index, sentence in enumerate(sentences):
             s_text = article.text[sentence.start : sentence.end]
-            if not s_text.strip():
+            skip = 0
+            if s_index == 0 and (dateline := _DATELINE.match(s_text)):
+                skip = dateline.end()
+            if not s_text[skip:].strip():
                 continue
             fragment = sum(
                 max(0, min(q.end, sentence.end) - max(q.start, sentence.start))
@@ -455,7 +464,7 @@ def extract_claims(
                 if q.kind == "fragment"
             )
             share = fragment / max(1, sentence.end - sentence.start)
-            for raw_start, raw_end in _clauses(s_text, sentence.start):
+            for raw_start, raw_end in _clauses(s_text[skip:], sentence.start + skip):
                 claim = claim_from_span(
                     article,
                     ann,

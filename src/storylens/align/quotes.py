@@ -81,6 +81,10 @@ def group_quotes(
 ) -> tuple[list[BriefQuote], list[BriefConflict]]:
     """Group the story's quotes; ``similar(texts)`` returns the paraphrase matrix of the texts.
 
+    Only direct quotes (words inside quote marks) are grouped: reported speech and scare-quote
+    fragments stay in the annotations and in the facts, but a brief prints quotes in quote marks,
+    and a reader must be able to trust that those are the speaker's words.
+
     A group is ``misattributed`` only on positive evidence: two *direct* quotes of different
     outlets with the same words (at least ``MIN_MISATTRIBUTED_WORDS``) whose speakers are two
     different canonical entities — people, when ``persons`` (ids of PERSON entities) is given,
@@ -94,7 +98,7 @@ def group_quotes(
         if ann is None:
             continue
         for mention in sorted(ann.quotes, key=lambda q: (q.start, q.end)):
-            if mention.kind == "fragment" or len(mention.text.split()) < MIN_QUOTE_WORDS:
+            if mention.kind != "direct" or len(mention.text.split()) < MIN_QUOTE_WORDS:
                 continue
             key = mention.speaker_entity or (
                 "t:" + normalise_text(mention.speaker) if mention.speaker else None
