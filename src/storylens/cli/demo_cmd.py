@@ -52,8 +52,9 @@ def demo(db: Path, fmt: str, story_id: str | None) -> None:
         click.echo(f"\n{len(found)} stories in {db}\n", err=listing)
         for story in found:
             click.echo(
-                f"  {story.id}  {story.sources} outlets ({story.independent_sources} independent), "
-                f"{len(story.articles)} articles  {story.title}",
+                f"  {story.id}  {story.sources} outlet{'s' * (story.sources != 1)} "
+                f"({story.independent_sources} independent), "
+                f"{len(story.articles)} article{'s' * (len(story.articles) != 1)}  {story.title}",
                 err=listing,
             )
         if not found:
