@@ -311,19 +311,7 @@ def find_conflicts(
             continue
         aligned = (i, j) in aligned_pairs
         if not aligned:  # only the mirror rule of negation reaches pairs that do not align
-            for negated, other in ((a, b), (b, a)):
-                if denial_conflict(negated, other, aligned=False):
-                    found.append(
-                        (
-                            "negation",
-                            "negation",
-                            other,
-                            "asserts: " + other.text,
-                            negated,
-                            "denies: " + negated.text,
-                        )
-                    )
-                    break
+            found.extend(_negation(a, b, aligned=False))
             continue
         strong = bool(probs[i, j] >= STRONG_ALIGNMENT)
         pub_a, pub_b = published.get(a.article), published.get(b.article)
@@ -353,20 +341,18 @@ def find_conflicts(
                 continue
         if numbers is not None:
             continue
-        for negated, other in ((a, b), (b, a)):
-            if denial_conflict(negated, other, aligned=aligned):
-                found.append(
-                    (
-                        "negation",
-                        "negation",
-                        other,
-                        "asserts: " + other.text,
-                        negated,
-                        "denies: " + negated.text,
-                    )
-                )
-                break
+        found.extend(_negation(a, b, aligned=aligned))
     return merge_conflicts(found, fact_of, source_names)
+
+
+def _negation(a: Claim, b: Claim, *, aligned: bool) -> list[tuple[str, str, Claim, str, Claim, str]]:
+    """The negation conflict of two claims (the asserting one first), when one denies the other."""
+    for negated, other in ((a, b), (b, a)):
+        if denial_conflict(negated, other, aligned=aligned):
+            return [
+                ("negation", "negation", other, "asserts: " + other.text, negated, "denies: " + negated.text)
+            ]
+    return []
 
 
 def merge_conflicts(
