@@ -40,6 +40,13 @@ def _cell(text: Any) -> str:
     return str(text if text is not None else "—").replace("|", "\\|").replace("\n", " ")
 
 
+def _table(title: str, headers: list[str], rows: list[list[Any]]) -> list[str]:
+    """A Markdown table under a bold or heading ``title``; every cell escaped, then a blank line."""
+    lines = [title, "", "| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
 def annotations_markdown(document: dict[str, Any]) -> str:
     """A readable Markdown rendering of an annotations document."""
     names = {e["id"]: e["name"] for e in document["entities"]}
@@ -52,12 +59,14 @@ def annotations_markdown(document: dict[str, Any]) -> str:
             "",
         ]
         if art["entities"]:
-            lines += ["**Entities**", "", "| mention | type | entity | role |", "|---|---|---|---|"]
-            lines += [
-                f"| {_cell(e['text'])} | {e['type']} | {_cell(names.get(e['canonical'], e['canonical']))} | {_cell(e.get('role'))} |"
-                for e in art["entities"]
-            ]
-            lines.append("")
+            lines += _table(
+                "**Entities**",
+                ["mention", "type", "entity", "role"],
+                [
+                    [e["text"], e["type"], names.get(e["canonical"], e["canonical"]), e.get("role")]
+                    for e in art["entities"]
+                ],
+            )
         if art["quotes"]:
             lines += ["**Quotes**", ""]
             for q in art["quotes"]:
@@ -67,36 +76,35 @@ def annotations_markdown(document: dict[str, Any]) -> str:
                 )
             lines.append("")
         if art["dates"]:
-            lines += ["**Dates**", "", "| expression | value | end |", "|---|---|---|"]
-            lines += [
-                f"| {_cell(d['text'])} | {_cell(d['value'])} | {_cell(d.get('end_value'))} |"
-                for d in art["dates"]
-            ]
-            lines.append("")
-        if art["quantities"]:
-            lines += [
-                "**Numbers**",
-                "",
-                "| text | value | unit | qualifier | kind |",
-                "|---|---|---|---|---|",
-            ]
-            lines += [
-                f"| {_cell(q['text'])} | {_cell(q['value'])} | {_cell(q['unit'])} | {q['qualifier']} | {q.get('kind', 'cardinal')} |"
-                for q in art["quantities"]
-            ]
-            lines.append("")
-    if document["entities"]:
-        lines += [
-            "## Entities across the articles",
-            "",
-            "| name | type | mentions | articles | variants |",
-            "|---|---|---|---|---|",
-        ]
-        for e in document["entities"]:
-            variants = ", ".join(v for v in e["variants"] if v != e["name"])
-            lines.append(
-                f"| {_cell(e['name'])} | {e['type']} | {e['mentions']} | {len(e['articles'])} | {_cell(variants or None)} |"
+            lines += _table(
+                "**Dates**",
+                ["expression", "value", "end"],
+                [[d["text"], d["value"], d.get("end_value")] for d in art["dates"]],
             )
+        if art["quantities"]:
+            lines += _table(
+                "**Numbers**",
+                ["text", "value", "unit", "qualifier", "kind"],
+                [
+                    [q["text"], q["value"], q["unit"], q["qualifier"], q.get("kind", "cardinal")]
+                    for q in art["quantities"]
+                ],
+            )
+    if document["entities"]:
+        lines += _table(
+            "## Entities across the articles",
+            ["name", "type", "mentions", "articles", "variants"],
+            [
+                [
+                    e["name"],
+                    e["type"],
+                    e["mentions"],
+                    len(e["articles"]),
+                    ", ".join(v for v in e["variants"] if v != e["name"]) or None,
+                ]
+                for e in document["entities"]
+            ],
+        )
     return "\n".join(lines).rstrip() + "\n"
 
 
