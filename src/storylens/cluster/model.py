@@ -40,6 +40,7 @@ class ClusterConfig:
     time_scale_days: float = 3.0
     max_story_terms: int = 256
     linkage: str = "average"  # "average": mean similarity to the members; "centroid": cosine to their sum
+    reassign_rounds: int = 3  # recluster: rounds of moving articles to a story they now fit better (0: off)
     weights: dict[str, Any] | None = field(default=None, compare=False)
 
 

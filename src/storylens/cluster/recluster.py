@@ -1,10 +1,14 @@
-"""The periodic merge/split pass over the stories of an ``OnlineClusterer``.
+"""The periodic merge/split/reassign pass over the stories of an ``OnlineClusterer``.
 
 Reads the current stories and stored article features; merges pairs of active stories whose
-story-to-story probability reaches ``merge_threshold`` (the older story's id wins) and detaches
+story-to-story probability reaches ``merge_threshold`` (the older story's id wins), detaches
 members whose probability of belonging to the rest of their story falls under
-``split_threshold`` (they then join their best other story or start their own). Writes new
-``Assignment`` records for the articles whose story changed and returns them.
+``split_threshold`` (they then join their best other story or start their own), and finally
+moves each article of an active story to another story when the model now prefers that story to
+its own (scored without the article) and the other story passes the join threshold. The last
+step repairs the order effects of a one-pass clusterer: an article that arrived before its
+closest reports, and so joined a looser story or started its own, is moved once they exist.
+Writes new ``Assignment`` records for the articles whose story changed and returns them.
 """
 
 from __future__ import annotations
@@ -103,8 +107,60 @@ def _detach(c: OnlineClusterer, row_num: int, story: StoryState) -> None:
         c.index.upsert(story.num, story.title_sum)
 
 
+def _drop_empty(c: OnlineClusterer, story: StoryState) -> None:
+    c.index.remove(story.num)
+    del c.stories[story.num]
+    c.story_num.pop(story.id, None)
+
+
+def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
+    """Move articles to the story the model now prefers; the number of moves."""
+    moves = 0
+    for num in sorted(c.index.active()):
+        story = c.stories.get(num)
+        if story is None:
+            continue
+        originals = {c.rows[m].duplicate_of for m in story.members if c.rows[m].duplicate_of}
+        for row_num in list(story.members):
+            row = c.rows[row_num]
+            if row.duplicate_of is not None or row.id in originals:
+                continue  # wire copies stay with their original, and originals with their copies
+            alone = len(story.members) == 1
+            if alone:
+                own = c.model.threshold  # starting its own story is what it chose against the others
+            else:
+                weighted, norm, mass = c.article_terms(row)
+                values, _ = c.signals(
+                    row.title_vec,
+                    row.body_vec,
+                    weighted,
+                    norm,
+                    row.entities,
+                    mass,
+                    row.day,
+                    story,
+                    exclude=row,
+                )
+                own = c.model.probability(values)
+            best, best_p, (values, gap) = c.best_story(row, exclude_story=num)
+            if best is None or best_p < c.model.threshold or best_p <= own:
+                continue
+            if alone:
+                _drop_empty(c, story)
+            else:
+                _detach(c, row_num, story)
+            assignment = c.explain_join(row, best, best_p, values, gap)
+            c.attach(row_num, best)
+            reason = f"moved from {story.id} (p={own:.2f} there); {assignment.reason}"
+            changed[row_num] = Assignment(row.id, best.id, assignment.score, reason, assignment.signals)
+            moves += 1
+            if alone:
+                break
+    return moves
+
+
 def recluster(c: OnlineClusterer) -> list[Assignment]:
-    """Merge then split the active stories; the assignments that changed, in article order."""
+    """Merge, split, then reassign the active stories; the assignments that changed, in article order."""
     changed: dict[int, Assignment] = {}
     for drop, (keep, p) in sorted(_merge_pass(c).items()):
         source, target = c.stories[drop], c.stories[keep]
@@ -155,6 +211,9 @@ def recluster(c: OnlineClusterer) -> list[Assignment]:
         changed[row_num] = Assignment(
             row.id, assignment.story_id, assignment.score, reason, assignment.signals
         )
+    for _ in range(c.config.reassign_rounds):
+        if not _reassign_pass(c, changed):
+            break
     out = []
     for row_num in sorted(changed):
         assignment = changed[row_num]

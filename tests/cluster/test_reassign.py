@@ -1,0 +1,67 @@
+"""The reassignment step of ``recluster`` on hand-built vectors (one signal: title similarity)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from storylens.cluster.features import ArticleFeatures
+from storylens.cluster.model import FEATURES, ClusterConfig
+from storylens.cluster.online import OnlineClusterer
+from storylens.cluster.recluster import recluster
+
+# p = sigmoid(10 * title - 5): joins at title similarity >= 0.5 when the threshold is 0.5
+WEIGHTS = {
+    "features": list(FEATURES),
+    "coef": [10.0, 0, 0, 0, 0, 0, 0],
+    "intercept": -5.0,
+    "threshold": 0.5,
+    "merge_threshold": 1.01,
+    "split_threshold": 0.0,
+}
+
+
+def feats(
+    article_id: str, vector: tuple[float, float, float], duplicate_of: str | None = None
+) -> ArticleFeatures:
+    v = np.asarray(vector, dtype=np.float32)
+    v /= np.linalg.norm(v)
+    return ArticleFeatures(article_id, v, v, {}, (), None, duplicate_of)
+
+
+def stream(rounds: int = 3) -> OnlineClusterer:
+    c = OnlineClusterer(3, ClusterConfig(weights=WEIGHTS, reassign_rounds=rounds))
+    # b joins a (cosine 0.6); c starts its own story (mean cosine to a, b is 0.4); d joins c
+    for f in (
+        feats("a", (1, 0, 0)),
+        feats("b", (0.6, 0.8, 0)),
+        feats("c", (0, 1, 0)),
+        feats("d", (0, 1, 0.05)),
+    ):
+        c.add(f)
+    return c
+
+
+def test_article_moves_to_the_story_it_now_fits_better() -> None:
+    c = stream()
+    before = {k: a.story_id for k, a in c.assigned.items()}
+    assert before["b"] == before["a"] and before["c"] == before["d"] != before["a"]
+    changed = recluster(c)
+    assert [a.article_id for a in changed] == ["b"]
+    assert changed[0].story_id == before["c"]
+    assert changed[0].reason.startswith(f"moved from {before['a']} (p=0.73 there); ")
+    assert c.assigned["b"].story_id == before["c"]
+    assert sorted(c.members(c.story_num[before["c"]])) == ["b", "c", "d"]
+    assert c.members(c.story_num[before["a"]]) == ["a"]  # the seed keeps its story and id
+    assert recluster(c) == []  # stable: a second pass changes nothing
+
+
+def test_reassignment_can_be_switched_off() -> None:
+    assert recluster(stream(rounds=0)) == []
+
+
+def test_an_original_with_a_wire_copy_stays_with_its_copy() -> None:
+    c = stream()
+    c.add(feats("b-copy", (0.6, 0.8, 0), duplicate_of="b"))
+    assert c.assigned["b-copy"].story_id == c.assigned["b"].story_id == c.assigned["a"].story_id
+    assert recluster(c) == []
+    assert c.assigned["b"].story_id == c.assigned["a"].story_id
