@@ -12,8 +12,9 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    an assumption about news streams, not a property of the data sets, which carry no dates.
 2. A logistic regression (scikit-learn, C=1) over the ``FEATURES`` signals, every pair weighted
    alike (NeuS yields many more pairs than ECB+, so its framing differences dominate the fit).
-3. The join threshold, then the recluster merge/split thresholds, chosen by grid search for the
-   best mean of pairwise F1 and B3 F1 of the real online clusterer over both training sets.
+3. The join threshold, then the recluster merge/split thresholds (the recluster pass also runs
+   its reassignment step), chosen by grid search for the best mean of pairwise F1 and B3 F1 of
+   the real online clusterer over both training sets.
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR]`` (``--cache``
 keeps the training embeddings in ``DIR`` so that a second run skips the model).

@@ -82,9 +82,11 @@ class CandidateIndex:
 
     def query(self, vector: np.ndarray, k: int, entities: tuple[int, ...] = ()) -> list[int]:
         """Up to ``k`` nearest active stories plus recent active stories sharing one of ``entities``."""
+        import numpy as np
+
         found: list[int] = []
         if self._active:
-            matches = self._ann.search(vector, min(k, len(self._active)))
+            matches = self._ann.search(np.asarray(vector, dtype=np.float32), min(k, len(self._active)))
             found.extend(int(key) for key in matches.keys)
         seen = set(found)
         for key in entities:

@@ -37,8 +37,8 @@ class Row:
     """One stored article: vectors, compact keyword arrays and entity keys."""
 
     id: str
-    title_vec: np.ndarray
-    body_vec: np.ndarray
+    title_vec: np.ndarray  # float16
+    body_vec: np.ndarray  # float16
     term_keys: np.ndarray  # uint32
     term_vals: np.ndarray  # float32
     entities: tuple[int, ...]
@@ -136,7 +136,7 @@ class OnlineClusterer:
             size -= 1
             title_sum, body_sum = title_sum - exclude.title_vec, body_sum - exclude.body_vec
             others = [self.rows[m].title_vec for m in story.members if self.rows[m] is not exclude]
-            recent = np.stack(others[-RECENT_MEMBERS:]) if others else recent[:0]
+            recent = np.stack(others[-RECENT_MEMBERS:]).astype(np.float32) if others else recent[:0]
             terms = dict(terms)
             for key, value in zip(exclude.term_keys.tolist(), exclude.term_vals.tolist(), strict=True):
                 if key in terms:
@@ -300,8 +300,8 @@ class OnlineClusterer:
                 vals = vals / np.float32(norm)
         row = Row(
             feats.id,
-            feats.title_vec,
-            feats.body_vec,
+            np.asarray(feats.title_vec, dtype=np.float16),  # half precision: a stored article's
+            np.asarray(feats.body_vec, dtype=np.float16),  # vectors are half its memory and state
             keys,
             vals,
             feats.entities,
@@ -322,16 +322,20 @@ class OnlineClusterer:
         self, row: Row, exclude_story: int | None = None
     ) -> tuple[StoryState | None, float, tuple[tuple[float, ...], float | None]]:
         """Most likely candidate story for ``row``, its probability and (signals, gap)."""
+        import numpy as np
+
         weighted, norm, mass = self.article_terms(row)
         best: StoryState | None = None
         best_p = -1.0
         best_info: tuple[tuple[float, ...], float | None] = ((), None)
+        title_vec = row.title_vec.astype(np.float32)  # once, not per candidate
+        body_vec = row.body_vec.astype(np.float32)
         for num in self.candidates(row):
             if num == exclude_story:
                 continue
             story = self.stories[num]
             values, gap = self.signals(
-                row.title_vec, row.body_vec, weighted, norm, row.entities, mass, row.day, story
+                title_vec, body_vec, weighted, norm, row.entities, mass, row.day, story
             )
             if gap is not None and gap > self.config.window_days:
                 continue  # outside the story window: a different event, whatever the topic

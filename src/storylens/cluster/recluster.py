@@ -100,7 +100,7 @@ def _detach(c: OnlineClusterer, row_num: int, story: StoryState) -> None:
     days = [c.rows[m].day for m in story.members if c.rows[m].day is not None]
     story.first = min(days) if days else None  # type: ignore[type-var]
     story.last = max(days) if days else None  # type: ignore[type-var]
-    story.recent = np.stack([c.rows[m].title_vec for m in story.members[-RECENT_MEMBERS:]])
+    story.recent = np.stack([c.rows[m].title_vec for m in story.members[-RECENT_MEMBERS:]]).astype(np.float32)
     story.term_norm = -1.0
     story.vec_norms = (-1.0, -1.0)
     if story.num in c.index:

@@ -38,7 +38,7 @@ def dump_state(c: OnlineClusterer, embedder_name: str) -> bytes:
     for i, row in enumerate(c.rows):
         term_offsets[i + 1] = term_offsets[i] + len(row.term_keys)
         ent_offsets[i + 1] = ent_offsets[i] + len(row.entities)
-    empty = np.zeros((0, c.dim), dtype=np.float32)
+    empty = np.zeros((0, c.dim), dtype=np.float16)
     stories = sorted(c.stories.values(), key=lambda s: s.num)
     meta = {
         "version": STATE_VERSION,
@@ -96,8 +96,8 @@ def load_state(data: bytes) -> tuple[OnlineClusterer, str]:
         day = float(arrays["day"][i])
         row = Row(
             id=article_id,
-            title_vec=arrays["title"][i].copy(),
-            body_vec=arrays["body"][i].copy(),
+            title_vec=arrays["title"][i].astype(np.float16),
+            body_vec=arrays["body"][i].astype(np.float16),
             term_keys=arrays["term_keys"][term_offsets[i] : term_offsets[i + 1]].copy(),
             term_vals=arrays["term_vals"][term_offsets[i] : term_offsets[i + 1]].copy(),
             entities=tuple(int(k) for k in arrays["ent_keys"][ent_offsets[i] : ent_offsets[i + 1]]),
