@@ -65,3 +65,23 @@ def test_an_original_with_a_wire_copy_stays_with_its_copy() -> None:
     assert c.assigned["b-copy"].story_id == c.assigned["b"].story_id == c.assigned["a"].story_id
     assert recluster(c) == []
     assert c.assigned["b"].story_id == c.assigned["a"].story_id
+
+
+def test_a_lone_article_joins_its_most_likely_story_above_the_reassignment_bar() -> None:
+    def run(bar: float | None) -> OnlineClusterer:
+        c = OnlineClusterer(3, ClusterConfig(weights=WEIGHTS, reassign_threshold=bar))
+        for f in (
+            feats("a", (1, 0, 0)),
+            feats("b", (0.6, 0.8, 0)),
+            feats("c", (0, 1, 0)),
+            feats("d", (0, 1, 0.05)),
+        ):
+            c.add(f)
+        recluster(c)
+        return c
+
+    # once b has moved, a is alone; its best story (b, c, d) has p = sigmoid(10 * 0.2 - 5) = 0.047
+    assert run(None).assigned["a"].story_id != run(None).assigned["b"].story_id  # bar = join threshold
+    low = run(0.04)
+    assert len({a.story_id for a in low.assigned.values()}) == 1
+    assert low.assigned["a"].reason.startswith("moved from ")

@@ -12,8 +12,8 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    an assumption about news streams, not a property of the data sets, which carry no dates.
 2. A logistic regression (scikit-learn, C=1) over the ``FEATURES`` signals, every pair weighted
    alike (NeuS yields many more pairs than ECB+, so its framing differences dominate the fit).
-3. The join threshold, then the recluster merge/split thresholds (the recluster pass also runs
-   its reassignment step), chosen by grid search for the best mean of pairwise F1 and B3 F1 of
+3. The join threshold, then the recluster merge, split and reassignment thresholds (in that
+   order; the earlier grids run the reassignment step at the join threshold), chosen by grid search for the best mean of pairwise F1 and B3 F1 of
    the real online clusterer over both training sets.
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR]`` (``--cache``
@@ -192,6 +192,12 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
             _evaluate(sets, embedder.dim, {**weights, "split_threshold": split}, True), 4
         )
     weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
+    reassign_grid: dict[str, float] = {}
+    for bar in sorted({0.02, 0.05, 0.1, 0.15, weights["threshold"]}):
+        reassign_grid[str(bar)] = round(
+            _evaluate(sets, embedder.dim, {**weights, "reassign_threshold": bar}, True), 4
+        )
+    weights["reassign_threshold"] = float(max(reassign_grid, key=lambda k: (reassign_grid[k], float(k))))
     weights["calibration"] = {
         "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",
         "objective": "mean of pairwise F1 and B3 F1 of the online clusterer, averaged over both sets",
@@ -200,6 +206,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "join_only_score": base,
         "merge_threshold_grid": merge_grid,
         "split_threshold_grid": split_grid,
+        "reassign_threshold_grid": reassign_grid,
     }
     return weights
 

@@ -34,6 +34,7 @@ class ClusterConfig:
     threshold: float | None = None  # join the best story when p >= threshold
     merge_threshold: float | None = None  # recluster: merge two stories when p >= this
     split_threshold: float | None = None  # recluster: detach a member when p(member, rest) < this
+    reassign_threshold: float | None = None  # recluster: least p for moving an article to another story
     neighbours: int = 10  # ANN candidates per article
     entity_probes: int = 4  # rarest entities looked up in the inverted index
     window_days: float = 14.0  # a story leaves the candidate indexes this long after its last article
@@ -51,6 +52,7 @@ class ScoringModel:
     threshold: float
     merge_threshold: float
     split_threshold: float
+    reassign_threshold: float
 
     def probability(self, values: tuple[float, ...]) -> float:
         z = self.intercept + sum(w * x for w, x in zip(self.coef, values, strict=True))
@@ -89,14 +91,20 @@ def load_model(config: ClusterConfig, embedder: str = "static") -> ScoringModel:
     names = list(data["features"])
     if tuple(names) != FEATURES:
         raise ValueError(f"weights are for features {names}, expected {list(FEATURES)}")
+    threshold = float(config.threshold if config.threshold is not None else data["threshold"])
     return ScoringModel(
         coef=tuple(float(c) for c in data["coef"]),
         intercept=float(data["intercept"]),
-        threshold=float(config.threshold if config.threshold is not None else data["threshold"]),
+        threshold=threshold,
         merge_threshold=float(
             config.merge_threshold if config.merge_threshold is not None else data["merge_threshold"]
         ),
         split_threshold=float(
             config.split_threshold if config.split_threshold is not None else data["split_threshold"]
+        ),
+        reassign_threshold=float(
+            config.reassign_threshold
+            if config.reassign_threshold is not None
+            else data.get("reassign_threshold", threshold)
         ),
     )

@@ -5,9 +5,12 @@ story-to-story probability reaches ``merge_threshold`` (the older story's id win
 members whose probability of belonging to the rest of their story falls under
 ``split_threshold`` (they then join their best other story or start their own), and finally
 moves each article of an active story to another story when the model now prefers that story to
-its own (scored without the article) and the other story passes the join threshold. The last
+its own (scored without the article) and the other story reaches ``reassign_threshold``. The last
 step repairs the order effects of a one-pass clusterer: an article that arrived before its
-closest reports, and so joined a looser story or started its own, is moved once they exist.
+closest reports, and so joined a looser story or started its own, is moved once they exist. Its
+bar is lower than the join threshold because it compares: when an article arrives, the model
+must decide whether its best story is good enough; here it only chooses between its own story
+and a better one, once its neighbours have arrived (calibrated like the other thresholds).
 Writes new ``Assignment`` records for the articles whose story changed and returns them.
 """
 
@@ -126,8 +129,9 @@ def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
             if row.duplicate_of is not None or row.id in originals:
                 continue  # wire copies stay with their original, and originals with their copies
             alone = len(story.members) == 1
+            bar = c.model.reassign_threshold
             if alone:
-                own = c.model.threshold  # starting its own story is what it chose against the others
+                own = bar  # a story of its own: any other story reaching the bar is preferred
             else:
                 weighted, norm, mass = c.article_terms(row)
                 values, _ = c.signals(
@@ -143,7 +147,7 @@ def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
                 )
                 own = c.model.probability(values)
             best, best_p, (values, gap) = c.best_story(row, exclude_story=num)
-            if best is None or best_p < c.model.threshold or best_p <= own:
+            if best is None or best_p < bar or best_p <= own:
                 continue
             if alone:
                 _drop_empty(c, story)
