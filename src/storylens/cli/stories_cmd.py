@@ -33,8 +33,9 @@ def stories(db: Path, fmt: str, why: bool) -> None:
             return
         for story in found:
             span = _span(story.first_published, story.last_published)
+            n = len(story.articles)
             click.echo(
-                f"{story.id}  {len(story.articles)} articles, {story.sources} outlets "
+                f"{story.id}  {n} article{'s' * (n != 1)}, {story.sources} outlet{'s' * (story.sources != 1)} "
                 f"({story.independent_sources} independent)  {span}"
             )
             click.echo(f"    {story.title}")
