@@ -93,9 +93,11 @@ class MiniLMEmbedder:
 
         torch = self._torch
         rows: list[np.ndarray] = []
+        # batches of similar length waste little work on padding; rows are put back in order below
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         with torch.inference_mode():
             for start in range(0, len(texts), self.batch_size):
-                batch = list(texts[start : start + self.batch_size])
+                batch = [texts[i] for i in order[start : start + self.batch_size]]
                 enc = self._tokenizer(
                     batch, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
                 )
@@ -105,7 +107,9 @@ class MiniLMEmbedder:
                 rows.append(pooled.cpu().numpy())
         if not rows:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return _normalise(np.concatenate(rows))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        out[order] = np.concatenate(rows)
+        return _normalise(out)
 
 
 class HashEmbedder:

@@ -53,6 +53,7 @@ class IngestReport:
     duplicates: list[str] = field(default_factory=list)
     rejected: list[Rejection] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
+    moved: list[Assignment] = field(default_factory=list)  # earlier articles moved by the recluster pass
 
     def summary(self) -> str:
         copies = len(self.wire_copies) + len(self.near_duplicates)
@@ -138,6 +139,7 @@ def ingest_paths(
     published: str | None = None,
     annotate: bool = True,
     cluster: bool = True,
+    recluster: bool = True,
     progress: Progress = _noop,
 ) -> IngestReport:
     """Read, clean, de-duplicate, annotate and cluster ``paths`` into ``store`` as one transaction."""
@@ -151,7 +153,9 @@ def ingest_paths(
         else:
             raws.append(item)
         progress("read", len(raws) + len(rejected), 0)
-    report = ingest_records(store, raws, annotate=annotate, cluster=cluster, progress=progress)
+    report = ingest_records(
+        store, raws, annotate=annotate, cluster=cluster, recluster=recluster, progress=progress
+    )
     report.rejected[:0] = rejected
     return report
 
@@ -162,11 +166,14 @@ def ingest_records(
     *,
     annotate: bool = True,
     cluster: bool = True,
+    recluster: bool = True,
     progress: Progress = _noop,
 ) -> IngestReport:
     """Clean → dedupe → annotate → cluster → store (one transaction) for records already read.
 
     With ``cluster=False`` the articles are stored without a story; ``recluster`` assigns them later.
+    With ``recluster`` (the default) the clusterer's merge/split/reassign pass runs after the new
+    articles are assigned, so a batch can also move earlier articles (``IngestReport.moved``).
     """
     from storylens.clean import LineLearner, _candidate_lines, clean_batch
     from storylens.dedupe import Deduplicator
@@ -200,6 +207,8 @@ def ingest_records(
         clusterer = _load_clusterer(store)
         by_id = {a.article_id: a for a in annotations}
         assignments = clusterer.add([cluster_item(a, by_id.get(a.id)) for a in articles])
+        if recluster:
+            report.moved = clusterer.recluster()
         progress("cluster", len(articles), len(articles))
         state = clusterer.to_state()
     report.assignments = assignments
@@ -210,8 +219,8 @@ def ingest_records(
             store.count_lines(article.source, _candidate_lines(raw.text))
         for ann in annotations:
             store.save_annotations(ann.article_id, to_dict(ann))
-        if assignments:
-            store.save_assignments(assignments)
+        if assignments or report.moved:
+            store.save_assignments([*assignments, *report.moved])  # a moved article's latest wins
         if state is not None:
             store.save_state(CLUSTER_STATE_KEY, state)
     return report

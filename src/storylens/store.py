@@ -359,6 +359,11 @@ class Store:
         titles = titles or {}
         touched: set[str] = set()
         for a in assignments:
+            previous = self._conn.execute(
+                "SELECT story_id FROM story_articles WHERE article_id = ?", (a.article_id,)
+            ).fetchone()
+            if previous is not None:
+                touched.add(previous[0])  # the story an article leaves changes too
             self._conn.execute(
                 "INSERT INTO stories(id, title, created_at, updated_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at",

@@ -101,3 +101,18 @@ def test_story_counts_wire_copies_once(tmp_path: Path) -> None:
         with store.transaction():
             store.save_assignments([Assignment("o", "s-1", 0.9, "merged")])
         assert [s.id for s in store.stories()] == ["s-1"]
+
+
+def test_moving_an_article_drops_the_cached_brief_of_the_story_it_leaves(tmp_path: Path) -> None:
+    with Store(tmp_path / "a.db") as store:
+        with store.transaction():
+            for i in ("a", "b", "c"):
+                store.add_article(art(i, f"Outlet {i}", f"text {i}", "2026-03-01T10:00:00+00:00"))
+            store.save_assignments([Assignment(i, "s-1", 1.0, "joined") for i in ("a", "b")])
+            store.save_assignments([Assignment("c", "s-2", 1.0, "first article of the story")])
+        store.save_brief("s-1", {"story_id": "s-1"})
+        store.save_brief("s-2", {"story_id": "s-2"})
+        with store.transaction():
+            store.save_assignments([Assignment("b", "s-2", 0.8, "moved from s-1")])
+        assert store.cached_brief("s-1") is None  # left by b: stale
+        assert store.cached_brief("s-2") is None  # joined by b: stale

