@@ -84,4 +84,6 @@ def test_a_lone_article_joins_its_most_likely_story_above_the_reassignment_bar()
     assert run(None).assigned["a"].story_id != run(None).assigned["b"].story_id  # bar = join threshold
     low = run(0.04)
     assert len({a.story_id for a in low.assigned.values()}) == 1
-    assert low.assigned["a"].reason.startswith("moved from ")
+    assert low.assigned["a"].reason.startswith(
+        f"moved from {run(None).assigned['a'].story_id} (its own story); "
+    )

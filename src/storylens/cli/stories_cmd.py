@@ -54,9 +54,11 @@ def _span(first: str | None, last: str | None) -> str:
 @click.command()
 @db_option
 def recluster(db: Path) -> None:
-    """Re-check story membership over the whole database (merges and splits on strong evidence).
+    """Re-check the recent stories: merge, split, and move articles to a story they now fit better.
 
-    Articles stored without a story are assigned first. Story ids survive where membership is
+    Articles stored without a story are assigned first. The pass covers the stories still open
+    (active within the clusterer's 14-day window); `storylens ingest` runs it after each batch.
+    Every change is printed and stored with its reason. Story ids survive where membership is
     unchanged.
 
     \b

@@ -155,7 +155,8 @@ def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
                 _detach(c, row_num, story)
             assignment = c.explain_join(row, best, best_p, values, gap)
             c.attach(row_num, best)
-            reason = f"moved from {story.id} (p={own:.2f} there); {assignment.reason}"
+            was = "its own story" if alone else f"p={own:.2f} there"
+            reason = f"moved from {story.id} ({was}); {assignment.reason}"
             changed[row_num] = Assignment(row.id, best.id, assignment.score, reason, assignment.signals)
             moves += 1
             if alone:
