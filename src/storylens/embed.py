@@ -111,6 +111,49 @@ class MiniLMEmbedder:
         out[order] = np.concatenate(rows)
         return _normalise(out)
 
+    def embed_with_lead(
+        self, texts: Sequence[str], lead_chars: Sequence[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Lead and whole-text vectors of ``texts`` from one forward pass each.
+
+        The whole-text vector mean-pools every token (as ``embed``); the lead vector mean-pools the
+        tokens that end within the first ``lead_chars[i]`` characters of text ``i``. Half the work
+        of embedding the lead and the text separately; the lead's tokens see the rest of the text.
+        """
+        import numpy as np
+
+        torch = self._torch
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        leads: list[np.ndarray] = []
+        wholes: list[np.ndarray] = []
+        with torch.inference_mode():
+            for start in range(0, len(texts), self.batch_size):
+                idx = order[start : start + self.batch_size]
+                enc = self._tokenizer(
+                    [texts[i] for i in idx],
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                    return_offsets_mapping=True,
+                )
+                ends = enc.pop("offset_mapping")[:, :, 1]
+                hidden = self._model(**enc).last_hidden_state
+                mask = enc["attention_mask"].to(hidden.dtype)
+                limit = torch.tensor([lead_chars[i] for i in idx]).unsqueeze(1)
+                lead_mask = mask * (ends <= limit).to(hidden.dtype)  # special tokens end at 0
+                for rows, m in ((wholes, mask), (leads, lead_mask)):
+                    m3 = m.unsqueeze(-1)
+                    rows.append(((hidden * m3).sum(1) / m3.sum(1).clamp(min=1e-9)).cpu().numpy())
+        if not texts:
+            empty = np.zeros((0, self.dim), dtype=np.float32)
+            return empty, empty
+        lead_out = np.empty((len(texts), self.dim), dtype=np.float32)
+        whole_out = np.empty((len(texts), self.dim), dtype=np.float32)
+        lead_out[order] = np.concatenate(leads)
+        whole_out[order] = np.concatenate(wholes)
+        return _normalise(lead_out), _normalise(whole_out)
+
 
 class HashEmbedder:
     """A tiny deterministic embedder (hashed word unigrams) for tests and environments without a model."""

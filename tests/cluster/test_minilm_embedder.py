@@ -26,3 +26,20 @@ def test_length_sorted_batches_keep_the_input_order() -> None:
     assert together.shape == (4, model.dim)
     assert np.allclose(together, alone, atol=1e-5)
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+
+
+def test_one_pass_gives_the_whole_text_vector_and_a_lead_vector() -> None:
+    import numpy as np
+
+    from storylens.embed import MiniLMEmbedder
+
+    model = MiniLMEmbedder(batch_size=2)
+    texts = [
+        "Dam talks\nTwo neighbours agreed on Thursday to set up a joint commission on the river.",
+        "Quake\nA magnitude 5.4 quake shook the highlands.",
+        "Budget\nParliament approved the budget.",
+    ]
+    lead, whole = model.embed_with_lead(texts, [9, 1000, 1000])
+    assert np.allclose(whole, model.embed(texts), atol=1e-5)
+    assert np.allclose(lead[1:], whole[1:], atol=1e-5)  # the lead covers the whole text
+    assert float(lead[0] @ whole[0]) < 0.99  # "Dam talks" alone differs from the whole report

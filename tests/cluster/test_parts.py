@@ -58,3 +58,16 @@ def test_quiet_stories_leave_the_candidate_index() -> None:
     clusterer.add([later])
     assert len(clusterer._core.index) == 1  # only the new story is searchable
     assert len(clusterer.stories()) == 2
+
+
+def test_lead_end_marks_the_lead_inside_the_full_text() -> None:
+    from storylens.cluster import ClusterItem
+    from storylens.cluster.features import LEAD_CHARS, _lead, _lead_end
+
+    long_text = " ".join(f"word{i}" for i in range(200))
+    for text in ("Short report.", long_text):
+        item = ClusterItem(id="x", title="Dam talks", text=text, source="s", published=None)
+        body = f"{item.title}\n{item.text}"
+        lead_part = body[len(item.title) + 1 : _lead_end(item)]
+        assert _lead(item) == f"{item.title}. {lead_part}"
+        assert len(lead_part) <= LEAD_CHARS

@@ -371,6 +371,15 @@ def _lead(item: ClusterItem) -> str:
     return f"{item.title.strip()}. {text}" if item.title.strip() else text
 
 
+def _lead_end(item: ClusterItem) -> int:
+    """Characters of ``f"{title}\\n{text}"`` that make up the title and lead (as ``_lead`` cuts it)."""
+    text = item.text
+    if len(text) <= LEAD_CHARS:
+        return len(item.title) + 1 + len(text)
+    cut = text.rfind(" ", 0, LEAD_CHARS)
+    return len(item.title) + 1 + (cut if cut > 0 else LEAD_CHARS)
+
+
 def compute_features(
     items: Sequence[ClusterItem],
     embedder: Embedder,
@@ -380,8 +389,13 @@ def compute_features(
     """Features of each item, in input order. ``vocabulary``/``names`` collect key -> text for explanations."""
     if not items:
         return []
-    title_vecs = embedder.embed([_lead(item) for item in items])
-    body_vecs = embedder.embed([f"{item.title}\n{item.text}" for item in items])
+    bodies = [f"{item.title}\n{item.text}" for item in items]
+    embed_with_lead = getattr(embedder, "embed_with_lead", None)
+    if embed_with_lead is not None:  # a transformer: one pass gives both vectors
+        title_vecs, body_vecs = embed_with_lead(bodies, [_lead_end(item) for item in items])
+    else:
+        title_vecs = embedder.embed([_lead(item) for item in items])
+        body_vecs = embedder.embed(bodies)
     out: list[ArticleFeatures] = []
     for row, item in enumerate(items):
         counts = Counter(tokenize(f"{item.title} {item.title} {item.text}"))
