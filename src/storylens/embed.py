@@ -89,27 +89,7 @@ class MiniLMEmbedder:
         self.batch_size = batch_size
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        import numpy as np
-
-        torch = self._torch
-        rows: list[np.ndarray] = []
-        # batches of similar length waste little work on padding; rows are put back in order below
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        with torch.inference_mode():
-            for start in range(0, len(texts), self.batch_size):
-                batch = [texts[i] for i in order[start : start + self.batch_size]]
-                enc = self._tokenizer(
-                    batch, padding=True, truncation=True, max_length=self.max_length, return_tensors="pt"
-                )
-                hidden = self._model(**enc).last_hidden_state
-                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-                pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-                rows.append(pooled.cpu().numpy())
-        if not rows:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        out[order] = np.concatenate(rows)
-        return _normalise(out)
+        return self._pool(texts, None)[0]
 
     def embed_with_lead(
         self, texts: Sequence[str], lead_chars: Sequence[int]
@@ -120,12 +100,18 @@ class MiniLMEmbedder:
         tokens that end within the first ``lead_chars[i]`` characters of text ``i``. Half the work
         of embedding the lead and the text separately; the lead's tokens see the rest of the text.
         """
+        whole, lead = self._pool(texts, lead_chars)
+        return lead, whole
+
+    def _pool(self, texts: Sequence[str], lead_chars: Sequence[int] | None) -> list[np.ndarray]:
+        """Whole-text vectors, then lead vectors when ``lead_chars`` is given; input order, normalised."""
         import numpy as np
 
         torch = self._torch
+        kinds = 1 if lead_chars is None else 2
+        rows: list[list[np.ndarray]] = [[] for _ in range(kinds)]
+        # batches of similar length waste little work on padding; rows are put back in order below
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        leads: list[np.ndarray] = []
-        wholes: list[np.ndarray] = []
         with torch.inference_mode():
             for start in range(0, len(texts), self.batch_size):
                 idx = order[start : start + self.batch_size]
@@ -135,24 +121,24 @@ class MiniLMEmbedder:
                     truncation=True,
                     max_length=self.max_length,
                     return_tensors="pt",
-                    return_offsets_mapping=True,
+                    return_offsets_mapping=lead_chars is not None,
                 )
-                ends = enc.pop("offset_mapping")[:, :, 1]
+                ends = enc.pop("offset_mapping")[:, :, 1] if lead_chars is not None else None
                 hidden = self._model(**enc).last_hidden_state
-                mask = enc["attention_mask"].to(hidden.dtype)
-                limit = torch.tensor([lead_chars[i] for i in idx]).unsqueeze(1)
-                lead_mask = mask * (ends <= limit).to(hidden.dtype)  # special tokens end at 0
-                for rows, m in ((wholes, mask), (leads, lead_mask)):
-                    m3 = m.unsqueeze(-1)
-                    rows.append(((hidden * m3).sum(1) / m3.sum(1).clamp(min=1e-9)).cpu().numpy())
-        if not texts:
-            empty = np.zeros((0, self.dim), dtype=np.float32)
-            return empty, empty
-        lead_out = np.empty((len(texts), self.dim), dtype=np.float32)
-        whole_out = np.empty((len(texts), self.dim), dtype=np.float32)
-        lead_out[order] = np.concatenate(leads)
-        whole_out[order] = np.concatenate(wholes)
-        return _normalise(lead_out), _normalise(whole_out)
+                masks = [enc["attention_mask"].to(hidden.dtype)]
+                if lead_chars is not None and ends is not None:
+                    limit = torch.tensor([lead_chars[i] for i in idx]).unsqueeze(1)
+                    masks.append(masks[0] * (ends <= limit).to(hidden.dtype))  # special tokens end at 0
+                for out, mask in zip(rows, masks, strict=True):
+                    m = mask.unsqueeze(-1)
+                    out.append(((hidden * m).sum(1) / m.sum(1).clamp(min=1e-9)).cpu().numpy())
+        result = []
+        for out in rows:
+            vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+            if out:
+                vectors[order] = np.concatenate(out)
+            result.append(_normalise(vectors))
+        return result
 
 
 class HashEmbedder:

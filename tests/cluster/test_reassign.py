@@ -28,8 +28,8 @@ def feats(
     return ArticleFeatures(article_id, v, v, {}, (), None, duplicate_of)
 
 
-def stream(rounds: int = 3) -> OnlineClusterer:
-    c = OnlineClusterer(3, ClusterConfig(weights=WEIGHTS, reassign_rounds=rounds))
+def stream(rounds: int = 3, bar: float | None = None) -> OnlineClusterer:
+    c = OnlineClusterer(3, ClusterConfig(weights=WEIGHTS, reassign_rounds=rounds, reassign_threshold=bar))
     # b joins a (cosine 0.6); c starts its own story (mean cosine to a, b is 0.4); d joins c
     for f in (
         feats("a", (1, 0, 0)),
@@ -69,14 +69,7 @@ def test_an_original_with_a_wire_copy_stays_with_its_copy() -> None:
 
 def test_a_lone_article_joins_its_most_likely_story_above_the_reassignment_bar() -> None:
     def run(bar: float | None) -> OnlineClusterer:
-        c = OnlineClusterer(3, ClusterConfig(weights=WEIGHTS, reassign_threshold=bar))
-        for f in (
-            feats("a", (1, 0, 0)),
-            feats("b", (0.6, 0.8, 0)),
-            feats("c", (0, 1, 0)),
-            feats("d", (0, 1, 0.05)),
-        ):
-            c.add(f)
+        c = stream(bar=bar)
         recluster(c)
         return c
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 
 from storylens.cluster.model import RECENT_MEMBERS
-from storylens.cluster.online import OnlineClusterer, StoryState, story_id_for
+from storylens.cluster.online import OnlineClusterer, Row, StoryState, story_id_for
 from storylens.models import Assignment
 
 __all__ = ["recluster"]
@@ -110,10 +110,20 @@ def _detach(c: OnlineClusterer, row_num: int, story: StoryState) -> None:
         c.index.upsert(story.num, story.title_sum)
 
 
-def _drop_empty(c: OnlineClusterer, story: StoryState) -> None:
+def _drop_story(c: OnlineClusterer, story: StoryState) -> None:
+    """Forget a story whose members have all gone elsewhere."""
     c.index.remove(story.num)
     del c.stories[story.num]
     c.story_num.pop(story.id, None)
+
+
+def _p_belongs(c: OnlineClusterer, row: Row, story: StoryState) -> float:
+    """Probability that ``row`` belongs to the rest of ``story`` (the story scored without it)."""
+    weighted, norm, mass = c.article_terms(row)
+    values, _ = c.signals(
+        row.title_vec, row.body_vec, weighted, norm, row.entities, mass, row.day, story, exclude=row
+    )
+    return c.model.probability(values)
 
 
 def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
@@ -130,27 +140,13 @@ def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
                 continue  # wire copies stay with their original, and originals with their copies
             alone = len(story.members) == 1
             bar = c.model.reassign_threshold
-            if alone:
-                own = bar  # a story of its own: any other story reaching the bar is preferred
-            else:
-                weighted, norm, mass = c.article_terms(row)
-                values, _ = c.signals(
-                    row.title_vec,
-                    row.body_vec,
-                    weighted,
-                    norm,
-                    row.entities,
-                    mass,
-                    row.day,
-                    story,
-                    exclude=row,
-                )
-                own = c.model.probability(values)
+            # a story of its own: any other story reaching the bar is preferred
+            own = bar if alone else _p_belongs(c, row, story)
             best, best_p, (values, gap) = c.best_story(row, exclude_story=num)
             if best is None or best_p < bar or best_p <= own:
                 continue
             if alone:
-                _drop_empty(c, story)
+                _drop_story(c, story)
             else:
                 _detach(c, row_num, story)
             assignment = c.explain_join(row, best, best_p, values, gap)
@@ -177,9 +173,7 @@ def recluster(c: OnlineClusterer) -> list[Assignment]:
             )
             signals = {**old.signals, "merge_probability": round(p, 4)}
             changed[row_num] = Assignment(old.article_id, target.id, old.score, reason, signals)
-        c.index.remove(drop)
-        del c.stories[drop]
-        c.story_num.pop(source.id, None)
+        _drop_story(c, source)
         c.index.upsert(target.num, target.title_sum, tuple(target.entities))
     detached: list[tuple[int, int, float]] = []
     for num in sorted(c.index.active()):
@@ -191,11 +185,7 @@ def recluster(c: OnlineClusterer) -> list[Assignment]:
             row = c.rows[row_num]
             if row.duplicate_of is not None:
                 continue
-            weighted, norm, mass = c.article_terms(row)
-            values, _ = c.signals(
-                row.title_vec, row.body_vec, weighted, norm, row.entities, mass, row.day, story, exclude=row
-            )
-            p = c.model.probability(values)
+            p = _p_belongs(c, row, story)
             if p < c.model.split_threshold and row_num != seed:
                 detached.append((row_num, num, p))
     for row_num, num, p in detached:
