@@ -12,8 +12,10 @@ clustering``. Methods:
   picked on train (``cluster_selection_epsilon`` is left at 0: scikit-learn 1.9.1 fails in its
   epsilon search on these vectors). When MiniLM cannot load, the static embeddings are used
   and the row says so.
+- ``bertopic-style, 64-token window``: the same with MiniLM reading only the first 64 word pieces
+  (as storylens's MiniLM variant reads the lead), to show what the window alone buys.
 - ``storylens``: ``StoryClusterer`` (online, one pass + recluster) with the static model (default)
-  and with MiniLM.
+  and with MiniLM (the transformer reads the title and lead, the static model the whole text).
 
 Prints one table of pairwise F1, B3 F1 and articles/s (embedding + clustering, 2 cores).
 Usage: python bench/cluster_peers.py [--data DIR] [--skip-minilm] [--json OUT]
@@ -101,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except RuntimeError as exc:
             minilm_note = f" (MiniLM unavailable: {exc}; static embeddings used)"
     dense = minilm or static
+    short: Any = None
+    if minilm is not None:
+        from storylens.embed import MiniLMEmbedder
+
+        short = MiniLMEmbedder(max_length=64)
     rows: list[dict[str, Any]] = []
     for name, loader, dev_split in (("ecbplus", load_ecbplus, "dev"), ("neus", load_neus, "val")):
         train = shuffled(*loader(data, "train"))
@@ -111,27 +118,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         predicted = tfidf_agglo(items, threshold)
         rows.append(_row(name, "tfidf-agglo", f"distance {threshold}", labels, predicted, start, len(items)))
 
-        train_vectors = dense.embed(_texts(train[0][:TRAIN_SAMPLE]))
-        options = [(m, e) for m in (2, 3, 4) for e in ("eom", "leaf")]
-        size, method = pick(
-            (list(range(len(train_vectors))), train[1]),
-            options,
-            lambda idx, opt, vectors=train_vectors: hdbscan_labels(vectors[idx], *opt),
-        )
-        start = time.perf_counter()
-        predicted = hdbscan_labels(dense.embed(_texts(items)), size, method)
-        label = "bertopic-style" + ("" if minilm else " [static embeddings]")
-        rows.append(
-            _row(
-                name,
-                label,
-                f"{dense.name}; min_cluster_size {size}, {method}",
-                labels,
-                predicted,
-                start,
-                len(items),
+        variants = [(dense, "bertopic-style" + ("" if minilm else " [static embeddings]"), dense.name)]
+        if minilm is not None:
+            variants.append((short, "bertopic-style, 64-token window", "minilm, 64 tokens"))
+        for model, label, model_name in variants:
+            train_vectors = model.embed(_texts(train[0][:TRAIN_SAMPLE]))
+            options = [(m, e) for m in (2, 3, 4) for e in ("eom", "leaf")]
+            size, method = pick(
+                (list(range(len(train_vectors))), train[1]),
+                options,
+                lambda idx, opt, vectors=train_vectors: hdbscan_labels(vectors[idx], *opt),
             )
-        )
+            start = time.perf_counter()
+            predicted = hdbscan_labels(model.embed(_texts(items)), size, method)
+            params = f"{model_name}; min_cluster_size {size}, {method}"
+            rows.append(_row(name, label, params, labels, predicted, start, len(items)))
 
         for embedder in [static, minilm] if minilm else [static]:
             result = cluster_and_score(items, labels, embedder)

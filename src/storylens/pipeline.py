@@ -29,6 +29,7 @@ from storylens.models import (
 )
 
 __all__ = [
+    "EmbedderError",
     "IngestReport",
     "annotations_from_dict",
     "cluster_item",
@@ -140,6 +141,7 @@ def ingest_paths(
     annotate: bool = True,
     cluster: bool = True,
     recluster: bool = True,
+    embedder: str | None = None,
     progress: Progress = _noop,
 ) -> IngestReport:
     """Read, clean, de-duplicate, annotate and cluster ``paths`` into ``store`` as one transaction."""
@@ -154,7 +156,13 @@ def ingest_paths(
             raws.append(item)
         progress("read", len(raws) + len(rejected), 0)
     report = ingest_records(
-        store, raws, annotate=annotate, cluster=cluster, recluster=recluster, progress=progress
+        store,
+        raws,
+        annotate=annotate,
+        cluster=cluster,
+        recluster=recluster,
+        embedder=embedder,
+        progress=progress,
     )
     report.rejected[:0] = rejected
     return report
@@ -167,9 +175,14 @@ def ingest_records(
     annotate: bool = True,
     cluster: bool = True,
     recluster: bool = True,
+    embedder: str | None = None,
     progress: Progress = _noop,
 ) -> IngestReport:
     """Clean → dedupe → annotate → cluster → store (one transaction) for records already read.
+
+    ``embedder`` (``static`` | ``minilm``) is the one the stories are built with: it is chosen
+    when the database gets its first story and must match afterwards (``None``: as stored, else
+    ``static``).
 
     With ``cluster=False`` the articles are stored without a story; ``recluster`` assigns them later.
     With ``recluster`` (the default) the clusterer's merge/split/reassign pass runs after the new
@@ -179,6 +192,7 @@ def ingest_records(
     from storylens.dedupe import Deduplicator
 
     report = IngestReport()
+    clusterer = _load_clusterer(store, embedder) if cluster else None  # a wrong embedder fails first
     learner = LineLearner(store)
     dedupe = Deduplicator(store)
     accepted: list[tuple[Article, bytes | None]] = []
@@ -203,8 +217,7 @@ def ingest_records(
     annotations = annotate_articles(articles, progress) if annotate else []
     assignments: list[Assignment] = []
     state: bytes | None = None
-    if articles and cluster:
-        clusterer = _load_clusterer(store)
+    if articles and clusterer is not None:
         by_id = {a.article_id: a for a in annotations}
         assignments = clusterer.add([cluster_item(a, by_id.get(a.id)) for a in articles])
         if recluster:
@@ -233,11 +246,29 @@ def _raws_for(
     return [by_origin_id[(a.origin, a.id)] for a, _ in accepted]
 
 
-def _load_clusterer(store: Any) -> Any:
+class EmbedderError(ValueError):
+    """The embedder asked for is not the stored stories' one, or cannot be loaded here."""
+
+
+def _load_clusterer(store: Any, embedder: str | None = None) -> Any:
+    """The stored clusterer, or a new one over ``embedder`` (default ``static``)."""
     from storylens.cluster import StoryClusterer
+    from storylens.cluster.state import state_embedder
+    from storylens.embed import get_embedder
 
     state = store.load_state(CLUSTER_STATE_KEY)
-    return StoryClusterer.from_state(state) if state else StoryClusterer()
+    built = state_embedder(state) if state else None
+    if embedder is not None and built is not None and embedder != built:
+        raise EmbedderError(
+            f"the stories in this database were built with the {built!r} embedder, not {embedder!r}: "
+            "leave out --embedder, or start a new database"
+        )
+    try:
+        return (
+            StoryClusterer.from_state(state) if state else StoryClusterer(get_embedder(embedder or "static"))
+        )
+    except RuntimeError as exc:  # an optional extra is missing
+        raise EmbedderError(str(exc)) from exc
 
 
 def recluster(store: Any) -> list[Assignment]:

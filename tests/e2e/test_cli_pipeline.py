@@ -79,6 +79,46 @@ def test_stdin_jsonl(tmp_path: Path) -> None:
     assert stories[0]["articles"] == ["in-1"]
 
 
+def test_stories_keep_the_embedder_they_were_built_with(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    first = {"id": "e-1", "source": "Civic Times", "text": "Councillors approved the harbour budget."}
+    code, _, err = run("ingest", "-", "--db", db, "--embedder", "static", input=json.dumps(first) + "\n")
+    assert code == 0 and "added 1" in err
+    second = {"id": "e-2", "source": "Harbor Ledger", "text": "The harbour budget passed on Monday."}
+    code, _, err = run("ingest", "-", "--db", db, "--embedder", "minilm", input=json.dumps(second) + "\n")
+    assert code == 1
+    assert err.strip().splitlines()[-1] == (
+        f"Error: {db}: the stories in this database were built with the 'static' embedder, "
+        "not 'minilm': leave out --embedder, or start a new database"
+    )
+    with sqlite3.connect(db) as conn:
+        assert [r[0] for r in conn.execute("select id from articles")] == ["e-1"]
+    code, _, err = run("ingest", "-", "--db", db, input=json.dumps(second) + "\n")
+    assert code == 0 and "added 1" in err
+
+
+def test_missing_extra_is_one_line_and_stores_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storylens.embed
+
+    def missing(*_: object, **__: object) -> None:
+        raise RuntimeError("the 'minilm' embedder needs the optional extra 'minilm'; missing: torch")
+
+    storylens.embed.get_embedder.cache_clear()
+    monkeypatch.setattr(storylens.embed.MiniLMEmbedder, "__init__", missing)
+    db = str(tmp_path / "s.db")
+    record = {"id": "m-1", "source": "Civic Times", "text": "Councillors approved the harbour budget."}
+    code, _, err = run("ingest", "-", "--db", db, "--embedder", "minilm", input=json.dumps(record) + "\n")
+    storylens.embed.get_embedder.cache_clear()
+    assert code == 1
+    assert err.strip().splitlines() == [
+        f"Error: {db}: the 'minilm' embedder needs the optional extra 'minilm'; missing: torch"
+    ]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("select count(*) from articles").fetchone()[0] == 0
+
+
 def test_brief_and_compare_json_follow_the_schema(inputs: Path, tmp_path: Path) -> None:
     db = str(tmp_path / "s.db")
     run("ingest", str(inputs), "--db", db)

@@ -22,6 +22,14 @@ from storylens.cli._common import db_option, open_store, progress_reporter
     help="Only assign the new articles; skip the merge/split/reassign pass over recent stories.",
 )
 @click.option(
+    "--embedder",
+    type=click.Choice(["static", "minilm"]),
+    default=None,
+    help="Embedding model of the stories, chosen when the database gets its first story: static "
+    "(default, built in) or minilm (the 'minilm' extra; more accurate, slower). Later runs use the "
+    "stored one.",
+)
+@click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
 )
 def ingest(
@@ -31,6 +39,7 @@ def ingest(
     published: str | None,
     no_annotate: bool,
     no_recluster: bool,
+    embedder: str | None,
     progress: bool | None,
 ) -> None:
     """Read articles from PATHS into the database, clean, de-duplicate and group them into stories.
@@ -48,22 +57,27 @@ def ingest(
       storylens ingest articles.jsonl pages/ feed.xml
       storylens ingest --source "Harbor Ledger" --published 2026-03-09 note.txt
       cat records.jsonl | storylens ingest - --db news.db
+      storylens ingest --embedder minilm --db monitor.db feeds/
     """
     from storylens.ingest import normalise_date
-    from storylens.pipeline import ingest_paths
+    from storylens.pipeline import EmbedderError, ingest_paths
 
     if published and normalise_date(published) is None:
         raise click.BadParameter(f"cannot read date {published!r}", param_hint="--published")
     with open_store(db) as store, progress_reporter(progress) as report_progress:
-        report = ingest_paths(
-            store,
-            list(paths),
-            source=source,
-            published=published,
-            annotate=not no_annotate,
-            recluster=not no_recluster,
-            progress=report_progress,
-        )
+        try:
+            report = ingest_paths(
+                store,
+                list(paths),
+                source=source,
+                published=published,
+                annotate=not no_annotate,
+                recluster=not no_recluster,
+                embedder=embedder,
+                progress=report_progress,
+            )
+        except EmbedderError as exc:  # wrong or unavailable embedder: nothing stored
+            raise click.ClickException(f"{db}: {exc}") from exc
     for rejection in report.rejected:
         click.echo(f"error: {rejection}", err=True)
     stories = len({a.story_id for a in [*report.assignments, *report.moved]})

@@ -62,9 +62,10 @@ class StoryClusterer:
 
             embedder = get_embedder("static")
         from storylens.cluster.online import OnlineClusterer
+        from storylens.embed import body_dim
 
         self.embedder = embedder
-        self._core: OnlineClusterer = OnlineClusterer(embedder.dim, config, embedder.name)
+        self._core: OnlineClusterer = OnlineClusterer(embedder.dim, config, embedder.name, body_dim(embedder))
 
     @property
     def config(self) -> ClusterConfig:
@@ -126,10 +127,13 @@ class StoryClusterer:
             from storylens.embed import get_embedder
 
             embedder = get_embedder(embedder_name)
-        if embedder.name != embedder_name or embedder.dim != core.dim:
+        from storylens.embed import body_dim
+
+        built, given = (core.dim, core.body_dim), (embedder.dim, body_dim(embedder))
+        if embedder.name != embedder_name or built != given:
             raise ValueError(
-                f"state was built with embedder {embedder_name!r} (dim {core.dim}), "
-                f"not {embedder.name!r} (dim {embedder.dim})"
+                f"state was built with embedder {embedder_name!r} (dims {built[0]}/{built[1]}), "
+                f"not {embedder.name!r} (dims {given[0]}/{given[1]}); re-ingest to rebuild it"
             )
         clusterer = cls.__new__(cls)
         clusterer.embedder = embedder

@@ -51,14 +51,14 @@ def _synthetic_days(labels: Sequence[str], seed: int) -> list[float]:
 def candidate_pairs(
     feats: Sequence[ArticleFeatures],
     labels: Sequence[str],
-    dim: int,
+    dims: tuple[int, int],
     days: Sequence[float | None] | None = None,
 ) -> tuple[list[tuple[float, ...]], list[int]]:
     """Signal vectors and 0/1 labels of the (article, candidate story) pairs of a gold replay."""
     order = list(range(len(feats)))
     if days is not None:
         order.sort(key=lambda i: days[i] or 0.0)
-    c = OnlineClusterer(dim, ClusterConfig())
+    c = OnlineClusterer(dims[0], ClusterConfig(), body_dim=dims[1])
     gold: dict[str, StoryState] = {}
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
@@ -91,14 +91,17 @@ def candidate_pairs(
 
 
 def _evaluate(
-    sets: list[tuple[list[ArticleFeatures], list[str]]], dim: int, weights: dict[str, Any], recluster: bool
+    sets: list[tuple[list[ArticleFeatures], list[str]]],
+    dims: tuple[int, int],
+    weights: dict[str, Any],
+    recluster: bool,
 ) -> float:
     from storylens.cluster.recluster import recluster as run_recluster
     from storylens.eval.clustering import scores
 
     total = 0.0
     for feats, labels in sets:
-        c = OnlineClusterer(dim, ClusterConfig(weights=weights))
+        c = OnlineClusterer(dims[0], ClusterConfig(weights=weights), body_dim=dims[1])
         for f in feats:
             c.add(f)
         if recluster:
@@ -118,7 +121,12 @@ class _CachedEmbedder:
     def __init__(self, inner: Any, path: Path | None) -> None:
         import numpy as np
 
+        from storylens.embed import body_dim
+
         self.inner, self.name, self.dim, self.path = inner, inner.name, inner.dim, path
+        self.body_dim = body_dim(inner)
+        # lead rows depend on how the embedder reads an article: its settings are part of the key
+        self._lead_key = f"lead:{getattr(inner, 'lead_tokens', '')}:{self.body_dim}:"
         self.cache: dict[str, Any] = {}
         for file in (path, path.with_name(path.stem + "-lead.npz")) if path is not None else ():
             if file.exists():
@@ -150,7 +158,7 @@ class _CachedEmbedder:
 
         # cached as one row [lead | whole] per (text, lead length), in a cache of their own
         keys = [
-            "lead:" + hashlib.sha1(f"{n}\x00{t}".encode()).hexdigest()
+            self._lead_key + hashlib.sha1(f"{n}\x00{t}".encode()).hexdigest()
             for t, n in zip(texts, lead_chars, strict=True)
         ]
         missing = {k: (t, n) for k, t, n in zip(keys, texts, lead_chars, strict=True) if k not in self.cache}
@@ -169,8 +177,8 @@ class _CachedEmbedder:
         if self.path is None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix, wide in (("", False), ("-lead", True)):
-            items = {k: v for k, v in self.cache.items() if (len(v) > self.dim) == wide}
+        for suffix, width in (("", self.dim), ("-lead", self.dim + self.body_dim)):
+            items = {k: v for k, v in self.cache.items() if len(v) == width}  # rows of other settings go
             if items:
                 target = self.path.with_name(self.path.stem + suffix + ".npz")
                 np.savez(target, keys=np.array(list(items)), vectors=np.stack(list(items.values())))
@@ -184,6 +192,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     from storylens.eval.clustering import load_ecbplus, load_neus, shuffled
 
     embedder = _CachedEmbedder(get_embedder(embedder_name), cache / f"{embedder_name}.npz" if cache else None)
+    dims = (embedder.dim, embedder.body_dim)
     sets: list[tuple[list[ArticleFeatures], list[str]]] = []
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
@@ -194,7 +203,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         sets.append((feats, labels))
         set_x: list[tuple[float, ...]] = []
         for days in (None, _synthetic_days(labels, seed)):
-            x, y = candidate_pairs(feats, labels, embedder.dim, days)
+            x, y = candidate_pairs(feats, labels, dims, days)
             set_x.extend(x)
             ys.extend(y)
             counts[f"{name}_{'dated' if days else 'undated'}_pairs"] = len(y)
@@ -216,26 +225,20 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
         for bar in (0.02, 0.05, 0.1):
             grid[f"{threshold}/{bar}"] = round(
-                _evaluate(
-                    sets, embedder.dim, {**weights, "threshold": threshold, "reassign_threshold": bar}, True
-                ),
+                _evaluate(sets, dims, {**weights, "threshold": threshold, "reassign_threshold": bar}, True),
                 4,
             )
     threshold, bar = (float(x) for x in max(grid, key=lambda k: grid[k]).split("/"))
     weights["threshold"], weights["reassign_threshold"] = threshold, bar
-    base = round(_evaluate(sets, embedder.dim, weights, False), 4)
+    base = round(_evaluate(sets, dims, weights, False), 4)
     merge_grid: dict[str, float] = {}
     for merge in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
-        merge_grid[str(merge)] = round(
-            _evaluate(sets, embedder.dim, {**weights, "merge_threshold": merge}, True), 4
-        )
+        merge_grid[str(merge)] = round(_evaluate(sets, dims, {**weights, "merge_threshold": merge}, True), 4)
     best_merge = max(merge_grid, key=lambda k: (merge_grid[k], float(k)))
     weights["merge_threshold"] = float(best_merge)
     split_grid: dict[str, float] = {}
     for split in (0.0, 0.01, 0.02, 0.05):
-        split_grid[str(split)] = round(
-            _evaluate(sets, embedder.dim, {**weights, "split_threshold": split}, True), 4
-        )
+        split_grid[str(split)] = round(_evaluate(sets, dims, {**weights, "split_threshold": split}, True), 4)
     weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
     weights["calibration"] = {
         "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",

@@ -391,7 +391,7 @@ def compute_features(
         return []
     bodies = [f"{item.title}\n{item.text}" for item in items]
     embed_with_lead = getattr(embedder, "embed_with_lead", None)
-    if embed_with_lead is not None:  # a transformer: one pass gives both vectors
+    if embed_with_lead is not None:  # minilm: the transformer reads the lead, the static model the text
         title_vecs, body_vecs = embed_with_lead(bodies, [_lead_end(item) for item in items])
     else:
         title_vecs = embedder.embed([_lead(item) for item in items])

@@ -72,10 +72,17 @@ class StoryState:
 class OnlineClusterer:
     """Stateful core behind ``StoryClusterer`` (works on precomputed features)."""
 
-    def __init__(self, dim: int, config: ClusterConfig | None = None, embedder: str = "static") -> None:
+    def __init__(
+        self,
+        dim: int,
+        config: ClusterConfig | None = None,
+        embedder: str = "static",
+        body_dim: int | None = None,
+    ) -> None:
         self.config = config or ClusterConfig()
         self.model: ScoringModel = load_model(self.config, embedder)
-        self.dim = dim
+        self.dim = dim  # title + lead vectors (and the candidate index)
+        self.body_dim = dim if body_dim is None else body_dim  # whole-text vectors
         self.rows: list[Row] = []
         self.row_of: dict[str, int] = {}
         self.story_of: list[int] = []  # row -> story num
@@ -212,7 +219,7 @@ class OnlineClusterer:
             id=story_id or story_id_for(row.id),
             members=[],
             title_sum=np.zeros(self.dim, dtype=np.float32),
-            body_sum=np.zeros(self.dim, dtype=np.float32),
+            body_sum=np.zeros(self.body_dim, dtype=np.float32),
             recent=np.zeros((0, self.dim), dtype=np.float32),
         )
         self.stories[num] = story
@@ -242,7 +249,7 @@ class OnlineClusterer:
         members, clock = story.members, story.clock
         story.members, story.compact = [], False
         story.title_sum = np.zeros(self.dim, dtype=np.float32)
-        story.body_sum = np.zeros(self.dim, dtype=np.float32)
+        story.body_sum = np.zeros(self.body_dim, dtype=np.float32)
         for row_num in members:
             self.attach(row_num, story, index=False)
         story.clock = clock

@@ -16,7 +16,7 @@ from storylens.cluster.model import ClusterConfig
 from storylens.cluster.online import OnlineClusterer, Row, StoryState
 from storylens.models import Assignment
 
-__all__ = ["dump_state", "load_state"]
+__all__ = ["dump_state", "load_state", "state_embedder"]
 
 STATE_VERSION = 1
 
@@ -39,11 +39,13 @@ def dump_state(c: OnlineClusterer, embedder_name: str) -> bytes:
         term_offsets[i + 1] = term_offsets[i] + len(row.term_keys)
         ent_offsets[i + 1] = ent_offsets[i] + len(row.entities)
     empty = np.zeros((0, c.dim), dtype=np.float16)
+    empty_body = np.zeros((0, c.body_dim), dtype=np.float16)
     stories = sorted(c.stories.values(), key=lambda s: s.num)
     meta = {
         "version": STATE_VERSION,
         "embedder": embedder_name,
         "dim": c.dim,
+        "body_dim": c.body_dim,
         "config": {k: v for k, v in asdict(c.config).items() if k != "weights"},
         "weights": c.config.weights,
         "ids": [row.id for row in c.rows],
@@ -63,7 +65,7 @@ def dump_state(c: OnlineClusterer, embedder_name: str) -> bytes:
     arrays = {
         "meta": np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
         "title": np.stack([r.title_vec for r in c.rows]) if n else empty,
-        "body": np.stack([r.body_vec for r in c.rows]) if n else empty,
+        "body": np.stack([r.body_vec for r in c.rows]) if n else empty_body,
         "day": np.array([np.nan if r.day is None else r.day for r in c.rows], dtype=np.float64),
         "term_keys": np.concatenate([r.term_keys for r in c.rows]) if n else np.zeros(0, np.uint32),
         "term_vals": np.concatenate([r.term_vals for r in c.rows]) if n else np.zeros(0, np.float32),
@@ -80,6 +82,14 @@ def dump_state(c: OnlineClusterer, embedder_name: str) -> bytes:
     return buffer.getvalue()
 
 
+def state_embedder(data: bytes) -> str:
+    """The name of the embedder a saved state was built with (reads only its metadata)."""
+    import numpy as np
+
+    with np.load(io.BytesIO(data), allow_pickle=False) as z:
+        return str(json.loads(z["meta"].tobytes().decode("utf-8"))["embedder"])
+
+
 def load_state(data: bytes) -> tuple[OnlineClusterer, str]:
     """Rebuild the clusterer; also returns the name of the embedder its vectors came from."""
     import numpy as np
@@ -90,7 +100,8 @@ def load_state(data: bytes) -> tuple[OnlineClusterer, str]:
     if meta.get("version") != STATE_VERSION:
         raise ValueError(f"unsupported clusterer state version {meta.get('version')}")
     config = ClusterConfig(**meta["config"], weights=meta["weights"])
-    c = OnlineClusterer(int(meta["dim"]), config, str(meta["embedder"]))
+    dim = int(meta["dim"])
+    c = OnlineClusterer(dim, config, str(meta["embedder"]), int(meta.get("body_dim", dim)))
     term_offsets, ent_offsets = arrays["term_offsets"], arrays["ent_offsets"]
     for i, article_id in enumerate(meta["ids"]):
         day = float(arrays["day"][i])
@@ -122,7 +133,7 @@ def load_state(data: bytes) -> tuple[OnlineClusterer, str]:
             id=story_id,
             members=[],
             title_sum=np.zeros(c.dim, dtype=np.float32),
-            body_sum=np.zeros(c.dim, dtype=np.float32),
+            body_sum=np.zeros(c.body_dim, dtype=np.float32),
             recent=np.zeros((0, c.dim), dtype=np.float32),
         )
         c.stories[num] = story
