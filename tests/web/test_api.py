@@ -244,3 +244,22 @@ def test_host_header_checked(web_db: Path) -> None:
     with TestClient(create_app(web_db, allowed_hosts=("127.0.0.1", "localhost"))) as local:
         assert local.get("/api/stories", headers={"host": "127.0.0.1:8000"}).status_code == 200
         assert local.get("/api/stories", headers={"host": "attacker.example"}).status_code == 400
+
+
+def test_ingest_when_the_stories_embedder_cannot_load(
+    ingest_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storylens.pipeline
+    from storylens.pipeline import EmbedderError
+
+    def unavailable(store: Any, embedder: str | None = None) -> Any:
+        raise EmbedderError("the 'minilm' embedder needs the optional extra 'minilm'; missing: torch")
+
+    monkeypatch.setattr(storylens.pipeline, "_load_clusterer", unavailable)
+    record = {"id": "late-1", "source": "Coastline Daily", "text": "The quay reopened on Thursday."}
+    response = ingest_client.post(
+        "/api/ingest", content=json.dumps(record).encode(), headers={"content-type": "application/x-ndjson"}
+    )
+    assert response.status_code == 503
+    assert response.json()["detail"].startswith("cannot ingest: the 'minilm' embedder needs")
+    assert ingest_client.get("/api/articles/late-1").status_code == 404

@@ -204,7 +204,7 @@ async def ingest(request: Request) -> dict[str, Any]:
 def _ingest_body(settings: Any, body: bytes) -> dict[str, Any]:
     from storylens.ingest import InputError, _read_jsonl, decode_bytes
     from storylens.models import RawArticle, Rejection
-    from storylens.pipeline import ingest_records
+    from storylens.pipeline import EmbedderError, ingest_records
 
     origin = "<request>"
     try:
@@ -221,7 +221,10 @@ def _ingest_body(settings: Any, body: bytes) -> dict[str, Any]:
     for item in _read_jsonl(text, origin):
         (rejected if isinstance(item, Rejection) else raws).append(item)  # type: ignore[arg-type]
     with settings.ingest_lock, settings.open_store() as store:
-        report = ingest_records(store, raws, annotate=settings.annotate_ingest)
+        try:
+            report = ingest_records(store, raws, annotate=settings.annotate_ingest)
+        except EmbedderError as exc:  # the stories' embedder cannot load here: nothing stored
+            raise HTTPException(503, f"cannot ingest: {exc}") from None
     report.rejected[:0] = rejected
     return {
         "added": report.added,
