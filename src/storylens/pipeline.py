@@ -219,9 +219,11 @@ def ingest_records(
     state: bytes | None = None
     if articles and clusterer is not None:
         by_id = {a.article_id: a for a in annotations}
-        assignments = clusterer.add([cluster_item(a, by_id.get(a.id)) for a in articles])
+        items = [cluster_item(a, by_id.get(a.id)) for a in articles]
         if recluster:
-            report.moved = clusterer.recluster()
+            assignments, report.moved = clusterer.add_and_recluster(items)
+        else:
+            assignments = clusterer.add(items)
         progress("cluster", len(articles), len(articles))
         state = clusterer.to_state()
     report.assignments = assignments

@@ -146,3 +146,24 @@ def test_static_embedder_rows_are_normalised_and_torch_free() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "256"
+
+
+def test_a_long_batch_is_reclustered_before_its_early_stories_go_quiet() -> None:
+    from storylens.cluster import ClusterConfig
+
+    # joins are off (threshold 1.0), so only the recluster pass can bring the two reports together;
+    # the budget article six weeks later takes the quake stories out of the window (14 days)
+    later = dataclasses.replace(BUDGET, published="2031-04-20T09:00:00Z")
+    config = ClusterConfig(threshold=1.0, merge_threshold=0.5)
+
+    once = StoryClusterer(config=config)
+    once.add([QUAKE_ONE_A, QUAKE_ONE_B, later])
+    assert once.recluster() == []  # at the end of the batch the quake stories are no longer active
+
+    clusterer = StoryClusterer(config=config)
+    assigned, moved = clusterer.add_and_recluster([later, QUAKE_ONE_B, QUAKE_ONE_A])
+    assert [a.article_id for a in assigned] == ["q1-harbour", "q1-courier", "budget-1"]  # date order
+    assert [a.article_id for a in moved] == ["q1-courier"]
+    assert "merged into" in moved[0].reason
+    final = clusterer.assignments()
+    assert final["q1-courier"].story_id == final["q1-harbour"].story_id != final["budget-1"].story_id

