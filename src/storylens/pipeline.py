@@ -269,7 +269,10 @@ def _load_clusterer(store: Any, embedder: str | None = None) -> Any:
         return (
             StoryClusterer.from_state(state) if state else StoryClusterer(get_embedder(embedder or "static"))
         )
-    except RuntimeError as exc:  # an optional extra is missing
+    except (
+        RuntimeError,
+        ValueError,
+    ) as exc:  # an optional extra is missing, or the state is of another build
         raise EmbedderError(str(exc)) from exc
 
 

@@ -49,8 +49,8 @@ def ingest(
     a header, and .xml/.rss/.atom feeds. The whole batch is stored in one transaction; running it
     again adds nothing. New articles join a story or start one in publication order; then the
     recluster pass re-checks the recent stories (every 7 days of publication time within a long
-    batch) and may move earlier articles (each move is stored with its reason). Each rejected input gets one line on stderr; the exit status is 1 when
-    anything was rejected.
+    batch) and may move earlier articles (each move is stored with its reason). Each rejected
+    input gets one line on stderr; the exit status is 1 when anything was rejected.
 
     \b
     Examples:
