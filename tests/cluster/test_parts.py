@@ -71,3 +71,20 @@ def test_lead_end_marks_the_lead_inside_the_full_text() -> None:
         lead_part = body[len(item.title) + 1 : _lead_end(item)]
         assert _lead(item) == f"{item.title}. {lead_part}"
         assert len(lead_part) <= LEAD_CHARS
+
+
+def test_synthetic_dates_keep_each_story_within_days_and_the_labels_aligned() -> None:
+    from storylens.cluster.features import parse_day
+    from storylens.eval.clustering import synthetic_days, with_synthetic_dates
+    from tests.cluster.conftest import BUDGET, QUAKE_ONE_A, QUAKE_ONE_B, QUAKE_TWO
+
+    items = [QUAKE_ONE_A, BUDGET, QUAKE_ONE_B, QUAKE_TWO]
+    labels = ["quake-1", "budget", "quake-1", "quake-2"]
+    assert synthetic_days(labels, 7) == synthetic_days(labels, 7)  # seeded
+    dated, dated_labels = with_synthetic_dates(items, labels, seed=7)
+    days = [parse_day(item.published) for item in dated]
+    assert days == sorted(days) and all(day is not None for day in days)
+    pairs = {(item.id, label) for item, label in zip(dated, dated_labels, strict=True)}
+    assert pairs == {(item.id, label) for item, label in zip(items, labels, strict=True)}
+    one = [day for day, label in zip(days, dated_labels, strict=True) if label == "quake-1" and day]
+    assert len(one) == 2 and max(one) - min(one) <= 5.0

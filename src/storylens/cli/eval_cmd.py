@@ -34,6 +34,12 @@ def _table(results: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
 @click.option(
     "--stream", is_flag=True, help="clustering: feed articles in date order through the online path."
 )
+@click.option(
+    "--synthetic-dates",
+    is_flag=True,
+    help="clustering: date each story's articles within a few days of a random start in a 60-day "
+    "span (the data sets have no dates) and feed them in that order.",
+)
 @click.option("--split", help="Which split to score (task default when omitted).")
 @click.option("--limit", type=int, help="Score only the first N items (quick runs).")
 @click.option(
@@ -45,6 +51,7 @@ def eval_command(
     task: str,
     data: Path | None,
     stream: bool,
+    synthetic_dates: bool,
     split: str | None,
     limit: int | None,
     model: str | None,
@@ -55,6 +62,7 @@ def eval_command(
     \b
     Examples:
       storylens eval clustering --stream
+      storylens eval clustering --stream --synthetic-dates --model minilm
       storylens eval clustering --model minilm
       storylens eval alignment --model tfidf
       storylens eval entities ../shared/data --split dev
@@ -64,6 +72,8 @@ def eval_command(
     from storylens.eval import default_data_dir, get_task
 
     options: dict[str, Any] = {"stream": stream, "limit": limit}
+    if synthetic_dates:
+        options["synthetic_dates"] = True
     if split:
         options["split"] = split
     if model:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,17 +34,6 @@ from storylens.cluster.model import FEATURES, WEIGHTS_PATH, ClusterConfig
 from storylens.cluster.online import OnlineClusterer, StoryState
 
 __all__ = ["candidate_pairs", "main"]
-
-
-def _synthetic_days(labels: Sequence[str], seed: int) -> list[float]:
-    rng = random.Random(seed)
-    start: dict[str, float] = {}
-    days = []
-    for label in labels:
-        if label not in start:
-            start[label] = 20000.0 + rng.uniform(0.0, 60.0)
-        days.append(start[label] + min(rng.expovariate(1.0), 5.0))
-    return days
 
 
 def candidate_pairs(
@@ -189,7 +177,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     from sklearn.linear_model import LogisticRegression
 
     from storylens.embed import get_embedder
-    from storylens.eval.clustering import load_ecbplus, load_neus, shuffled
+    from storylens.eval.clustering import load_ecbplus, load_neus, shuffled, synthetic_days
 
     embedder = _CachedEmbedder(get_embedder(embedder_name), cache / f"{embedder_name}.npz" if cache else None)
     dims = (embedder.dim, embedder.body_dim)
@@ -202,7 +190,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         feats = compute_features(items, embedder)
         sets.append((feats, labels))
         set_x: list[tuple[float, ...]] = []
-        for days in (None, _synthetic_days(labels, seed)):
+        for days in (None, synthetic_days(labels, seed)):
             x, y = candidate_pairs(feats, labels, dims, days)
             set_x.extend(x)
             ys.extend(y)
