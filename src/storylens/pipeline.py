@@ -265,14 +265,12 @@ def _load_clusterer(store: Any, embedder: str | None = None) -> Any:
             f"the stories in this database were built with the {built!r} embedder, not {embedder!r}: "
             "leave out --embedder, or start a new database"
         )
+    # RuntimeError: an optional extra is missing; ValueError: the state is of another build
     try:
         return (
             StoryClusterer.from_state(state) if state else StoryClusterer(get_embedder(embedder or "static"))
         )
-    except (
-        RuntimeError,
-        ValueError,
-    ) as exc:  # an optional extra is missing, or the state is of another build
+    except (RuntimeError, ValueError) as exc:
         raise EmbedderError(str(exc)) from exc
 
 

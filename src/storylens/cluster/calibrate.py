@@ -37,6 +37,7 @@ from storylens.cluster.online import OnlineClusterer, StoryState
 
 __all__ = ["candidate_pairs", "main"]
 
+REASSIGN_BARS = (0.02, 0.05, 0.1)  # reassignment bars tried with each join threshold
 TIE = 0.002  # grid scores this close to the best are a tie (differences of a few articles)
 
 
@@ -55,9 +56,8 @@ def candidate_pairs(
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
     for i in order:
-        f = feats[i]
         day = days[i] if days is not None else None
-        f = ArticleFeatures(f.id, f.title_vec, f.body_vec, f.terms, f.entities, day, None)
+        f = _dated(feats[i], day)
         if day is not None:
             c.clock = day if c.clock is None else max(c.clock, day)
             c.evict()
@@ -82,49 +82,43 @@ def candidate_pairs(
     return xs, ys
 
 
+def _dated(f: ArticleFeatures, day: float | None) -> ArticleFeatures:
+    """``f`` with publication day ``day`` and no wire-copy link (the data sets mark none)."""
+    return ArticleFeatures(f.id, f.title_vec, f.body_vec, f.terms, f.entities, day, None)
+
+
 def _evaluate(
     sets: list[tuple[list[ArticleFeatures], list[str]]],
     dims: tuple[int, int],
     weights: dict[str, Any],
     recluster: bool,
-) -> float:
-    from storylens.cluster.recluster import recluster as run_recluster
-    from storylens.eval.clustering import scores
-
-    total = 0.0
-    for feats, labels in sets:
-        c = OnlineClusterer(dims[0], ClusterConfig(weights=weights), body_dim=dims[1])
-        for f in feats:
-            c.add(f)
-        if recluster:
-            run_recluster(c)
-        result = scores(labels, [c.assigned[f.id].story_id for f in feats])
-        total += (result["pairwise_f1"] + result["b3_f1"]) / 2
-    return total / len(sets)
-
-
-def _evaluate_dated_stream(
-    sets: list[tuple[list[ArticleFeatures], list[str]]],
-    dims: tuple[int, int],
-    weights: dict[str, Any],
-    seed: int,
+    stream_seed: int | None = None,
     every: int = 100,
 ) -> float:
-    """As ``_evaluate``, but the articles carry synthetic dates and arrive in date order, in batches
-    of ``every`` with the recluster pass after each (as ``storylens ingest`` runs on a stream)."""
+    """Mean of pairwise F1 and B3 F1 of the online clusterer over ``sets``.
+
+    By default the articles arrive undated, in the given order, with one recluster pass at the end.
+    With ``stream_seed`` they carry ``synthetic_days`` and arrive in date order, with the recluster
+    pass after every ``every`` articles (as ``storylens ingest`` runs on a stream).
+    """
     from storylens.cluster.recluster import recluster as run_recluster
     from storylens.eval.clustering import scores, synthetic_days
 
     total = 0.0
     for feats, labels in sets:
-        days = synthetic_days(labels, seed)
-        order = sorted(range(len(feats)), key=lambda i: days[i])
         c = OnlineClusterer(dims[0], ClusterConfig(weights=weights), body_dim=dims[1])
-        for n, i in enumerate(order, start=1):
-            f = feats[i]
-            c.add(ArticleFeatures(f.id, f.title_vec, f.body_vec, f.terms, f.entities, days[i], None))
-            if n % every == 0 or n == len(order):
+        if stream_seed is None:
+            for f in feats:
+                c.add(f)
+            if recluster:
                 run_recluster(c)
+        else:
+            days = synthetic_days(labels, stream_seed)
+            order = sorted(range(len(feats)), key=lambda i: days[i])
+            for n, i in enumerate(order, start=1):
+                c.add(_dated(feats[i], days[i]))
+                if recluster and (n % every == 0 or n == len(order)):
+                    run_recluster(c)
         result = scores(labels, [c.assigned[f.id].story_id for f in feats])
         total += (result["pairwise_f1"] + result["b3_f1"]) / 2
     return total / len(sets)
@@ -255,7 +249,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     # then the recluster pass (merge and split still off); then the merge and split thresholds.
     grid: dict[str, float] = {}
     for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
-        for bar in (0.02, 0.05, 0.1):
+        for bar in REASSIGN_BARS:
             grid[f"{threshold}/{bar}"] = round(
                 _evaluate(sets, dims, {**weights, "threshold": threshold, "reassign_threshold": bar}, True),
                 4,
@@ -263,13 +257,13 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     best = max(grid, key=lambda k: grid[k])
     threshold, bar = (float(x) for x in best.split("/"))
     # bars that tie with the best (within TIE) are told apart by a dated stream, the way ingest runs
-    tied = [b for b in (0.02, 0.05, 0.1) if grid[f"{threshold}/{b}"] >= grid[best] - TIE]
+    tied = [b for b in REASSIGN_BARS if grid[f"{threshold}/{b}"] >= grid[best] - TIE]
     stream_grid: dict[str, float] = {}
     if len(tied) > 1:
         for b in tied:
             stream_grid[f"{threshold}/{b}"] = round(
-                _evaluate_dated_stream(
-                    sets, dims, {**weights, "threshold": threshold, "reassign_threshold": b}, seed
+                _evaluate(
+                    sets, dims, {**weights, "threshold": threshold, "reassign_threshold": b}, True, seed
                 ),
                 4,
             )
