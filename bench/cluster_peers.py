@@ -17,8 +17,18 @@ clustering``. Methods:
 - ``storylens``: ``StoryClusterer`` (online, one pass + recluster) with the static model (default)
   and with MiniLM (the transformer reads the title and lead, the static model the whole text).
 
-Prints one table of pairwise F1, B3 F1 and articles/s (embedding + clustering, 2 cores).
-Usage: python bench/cluster_peers.py [--data DIR] [--skip-minilm] [--json OUT]
+With ``--synthetic-dates`` every story gets a start within a 60-day span and its articles dates
+within a few days of it (as ``storylens eval clustering --synthetic-dates``). The peers then see
+the dates too: their distance between two articles gains ``w * (1 - exp(-days apart / 3))``, with
+``w`` picked on train alongside their other parameters (0 leaves the dates unused), and they
+cluster all articles at once; storylens reads them in date order as a stream (batches of 100,
+recluster after each), as ``storylens ingest`` would.
+
+Prints one table of pairwise F1, B3 F1 and articles/s (embedding + clustering, 2 cores), then
+how far each storylens row is ahead of each peer, with a 95% interval from a paired bootstrap
+over gold stories (1,000 rounds): an interval above 0 is a lead that the choice of stories does
+not explain.
+Usage: python bench/cluster_peers.py [--data DIR] [--skip-minilm] [--synthetic-dates] [--json OUT]
 """
 
 from __future__ import annotations
@@ -32,9 +42,18 @@ from pathlib import Path
 from typing import Any
 
 from storylens.eval import default_data_dir
-from storylens.eval.clustering import cluster_and_score, load_ecbplus, load_neus, scores, shuffled
+from storylens.eval.clustering import (
+    cluster_and_score,
+    load_ecbplus,
+    load_neus,
+    paired_bootstrap,
+    scores,
+    shuffled,
+    with_synthetic_dates,
+)
 
 TRAIN_SAMPLE = 2500  # articles of a train split used to pick a peer's parameters
+TIME_WEIGHTS = (0.0, 0.1, 0.25, 0.5, 1.0)  # with dates: weight of the time distance tried for the peers
 
 
 def _texts(items: Sequence[Any]) -> list[str]:
@@ -49,27 +68,62 @@ def _with_singletons(labels: Sequence[int]) -> list[str]:
     return [f"c{label}" if label >= 0 else f"o{i}" for i, label in enumerate(labels)]
 
 
-def tfidf_agglo(items: Sequence[Any], threshold: float) -> list[str]:
+def _days(items: Sequence[Any]) -> Any:
+    from storylens.cluster.features import parse_day
+
+    return [parse_day(item.published) for item in items]
+
+
+def _time_distance(days: Sequence[float | None], weight: float) -> Any:
+    """``weight * (1 - exp(-|days apart| / 3))`` for every pair (0 without dates)."""
+    import numpy as np
+
+    if weight == 0.0 or any(d is None for d in days):
+        return 0.0
+    d = np.asarray(days, dtype=np.float64)
+    return weight * (1.0 - np.exp(-np.abs(d[:, None] - d[None, :]) / 3.0))
+
+
+def tfidf_agglo(items: Sequence[Any], option: tuple[float, float]) -> list[str]:
     import numpy as np
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.feature_extraction.text import TfidfVectorizer
 
+    threshold, time_weight = option
     matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1).fit_transform(_texts(items))
     distances = np.clip(1.0 - (matrix @ matrix.T).toarray(), 0.0, 2.0)  # rows are L2-normalised
+    distances = distances + _time_distance(_days(items), time_weight)
     model = AgglomerativeClustering(
         n_clusters=None, distance_threshold=threshold, metric="precomputed", linkage="average"
     )
     return _with_singletons(model.fit_predict(distances).tolist())
 
 
-def hdbscan_labels(vectors: Any, min_cluster_size: int, method: str) -> list[str]:
+def hdbscan_labels(
+    vectors: Any,
+    min_cluster_size: int,
+    method: str,
+    days: Sequence[float | None] = (),
+    time_weight: float = 0.0,
+) -> list[str]:
     import numpy as np
     from sklearn.cluster import HDBSCAN
 
-    model = HDBSCAN(
-        min_cluster_size=min_cluster_size, min_samples=1, cluster_selection_method=method, copy=True
-    )
-    return _with_singletons(model.fit_predict(np.asarray(vectors, dtype=np.float64)).tolist())
+    options: dict[str, Any] = {"min_cluster_size": min_cluster_size, "min_samples": 1}
+    options.update(cluster_selection_method=method, copy=True)
+    vectors = np.asarray(vectors, dtype=np.float64)
+    if time_weight and days:
+        distances = np.clip(1.0 - vectors @ vectors.T, 0.0, 2.0) + _time_distance(days, time_weight)
+        labels = HDBSCAN(metric="precomputed", **options).fit_predict(distances)
+    else:
+        labels = HDBSCAN(**options).fit_predict(vectors)
+    return _with_singletons(labels.tolist())
+
+
+def _dated_sample(items: list, labels: list) -> tuple[list, list]:
+    """The train sample the peers are tuned on, dated like the test articles (same day span)."""
+    items, labels = with_synthetic_dates(items[:TRAIN_SAMPLE], labels[:TRAIN_SAMPLE])
+    return items, labels
 
 
 def pick(train: tuple[list, list], options: Sequence[Any], run: Callable[[list, Any], list[str]]) -> Any:
@@ -86,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--skip-minilm", action="store_true")
+    parser.add_argument(
+        "--synthetic-dates", action="store_true", help="date the stories; all methods see dates"
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     data = args.data or default_data_dir()
@@ -109,45 +166,64 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         short = MiniLMEmbedder(max_length=64)
     rows: list[dict[str, Any]] = []
+    leads: list[dict[str, Any]] = []
     for name, loader, dev_split in (("ecbplus", load_ecbplus, "dev"), ("neus", load_neus, "val")):
         train = shuffled(*loader(data, "train"))
         items, labels = shuffled(*loader(data, dev_split))
+        time_weights: Sequence[float] = (0.0,)
+        if args.synthetic_dates:
+            train = _dated_sample(*train)
+            items, labels = with_synthetic_dates(items, labels)
+            time_weights = TIME_WEIGHTS
 
-        threshold = pick(train, [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9], tfidf_agglo)
+        options = [(t, w) for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0) for w in time_weights]
+        threshold, weight = pick(train, options, tfidf_agglo)
         start = time.perf_counter()
-        predicted = tfidf_agglo(items, threshold)
-        rows.append(_row(name, "tfidf-agglo", f"distance {threshold}", labels, predicted, start, len(items)))
+        predicted = tfidf_agglo(items, (threshold, weight))
+        params = f"distance {threshold}" + (f", time weight {weight}" if args.synthetic_dates else "")
+        rows.append(_row(name, "tfidf-agglo", params, labels, predicted, start, len(items)))
 
         variants = [(dense, "bertopic-style" + ("" if minilm else " [static embeddings]"), dense.name)]
         if minilm is not None:
             variants.append((short, "bertopic-style, 64-token window", "minilm, 64 tokens"))
         for model, label, model_name in variants:
             train_vectors = model.embed(_texts(train[0][:TRAIN_SAMPLE]))
-            options = [(m, e) for m in (2, 3, 4) for e in ("eom", "leaf")]
-            size, method = pick(
+            train_days = _days(train[0][:TRAIN_SAMPLE])
+            hdb_options = [(m, e, w) for m in (2, 3, 4) for e in ("eom", "leaf") for w in time_weights]
+            size, method, weight = pick(
                 (list(range(len(train_vectors))), train[1]),
-                options,
-                lambda idx, opt, vectors=train_vectors: hdbscan_labels(vectors[idx], *opt),
+                hdb_options,
+                lambda idx, opt, vectors=train_vectors, days=train_days: hdbscan_labels(
+                    vectors[idx], opt[0], opt[1], [days[i] for i in idx], opt[2]
+                ),
             )
             start = time.perf_counter()
-            predicted = hdbscan_labels(model.embed(_texts(items)), size, method)
+            predicted = hdbscan_labels(model.embed(_texts(items)), size, method, _days(items), weight)
             params = f"{model_name}; min_cluster_size {size}, {method}"
+            params += f", time weight {weight}" if args.synthetic_dates else ""
             rows.append(_row(name, label, params, labels, predicted, start, len(items)))
 
         for embedder in [static, minilm] if minilm else [static]:
-            result = cluster_and_score(items, labels, embedder)
+            result = cluster_and_score(
+                items, labels, embedder, stream=args.synthetic_dates, keep_predicted=True
+            )
             rows.append(
                 {
                     "data": name,
                     "method": f"storylens ({embedder.name})",
-                    "params": "weights.json",
+                    "params": "weights.json"
+                    + ("; date order, stream of 100s" if args.synthetic_dates else ""),
                     **{k: result[k] for k in ("pairwise_f1", "b3_f1", "ari", "nmi")},
                     "articles_per_s": result["articles_per_s"],
+                    "predicted": result["predicted"],
                 }
             )
+        leads.extend(_leads(name, labels, [r for r in rows if r["data"] == name]))
     _print(rows, minilm_note)
+    _print_leads(leads)
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1))
+        kept = [{k: v for k, v in r.items() if k != "predicted"} for r in rows]
+        args.json.write_text(json.dumps({"rows": kept, "leads": leads}, indent=1))
     return 0
 
 
@@ -160,7 +236,37 @@ def _row(data: str, method: str, params: str, labels: list, predicted: list, sta
         "params": params,
         **{k: result[k] for k in ("pairwise_f1", "b3_f1", "ari", "nmi")},
         "articles_per_s": round(n / elapsed, 1),
+        "predicted": predicted,
     }
+
+
+def _leads(data: str, labels: list, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each storylens row against each peer row of one data set (paired bootstrap over stories)."""
+    ours = [r for r in rows if r["method"].startswith("storylens")]
+    peers = [r for r in rows if not r["method"].startswith("storylens")]
+    out = []
+    for a in ours:
+        for b in peers:
+            lead = paired_bootstrap(labels, a["predicted"], b["predicted"])
+            out.append({"data": data, "storylens": a["method"], "peer": b["method"], **lead})
+    return out
+
+
+def _print_leads(leads: list[dict[str, Any]]) -> None:
+    if not leads:
+        return
+    print()
+    header = f"{'data':<8} {'storylens':<20} {'ahead of':<34} {'pair F1 (95% interval)':>26} {'B3 F1 (95% interval)':>26}"
+    print(header)
+    print("-" * len(header))
+
+    def cell(value: tuple[float, float, float]) -> str:
+        return f"{value[0]:+.3f} [{value[1]:+.3f}, {value[2]:+.3f}]"
+
+    for r in leads:
+        print(
+            f"{r['data']:<8} {r['storylens']:<20} {r['peer']:<34} {cell(r['pairwise_f1']):>26} {cell(r['b3_f1']):>26}"
+        )
 
 
 def _print(rows: list[dict[str, Any]], note: str) -> None:

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from storylens.cluster import ClusterItem, StoryClusterer, cluster_items
+from storylens.cluster import ClusterConfig, ClusterItem, StoryClusterer, cluster_items
 from storylens.models import Assignment
 from tests.cluster.conftest import BUDGET, QUAKE_ONE_A, QUAKE_ONE_B, item
 
@@ -42,6 +42,26 @@ def test_missing_dates_are_neutral() -> None:
     result = by_id(cluster_items(undated))
     assert result["q1-courier"].story_id == result["q1-harbour"].story_id
     assert result["q1-courier"].signals["time"] == 0.0
+
+
+def test_closeness_in_time_raises_a_pair_and_weeks_apart_lower_it() -> None:
+    from storylens.cluster.online import OnlineClusterer
+
+    no_dates = [dataclasses.replace(a, published=None) for a in (QUAKE_ONE_A, QUAKE_ONE_B)]
+    undated = cluster_items(no_dates)
+    dated = cluster_items([QUAKE_ONE_A, QUAKE_ONE_B])
+    p_undated, p_dated = by_id(undated)["q1-courier"].score, by_id(dated)["q1-courier"].score
+    assert by_id(undated)["q1-courier"].signals["dated"] == 0.0
+    assert by_id(dated)["q1-courier"].signals["dated"] == 1.0
+    assert p_dated > p_undated
+    core = OnlineClusterer(8, ClusterConfig())
+    near, far = core.time_signals(0.5), core.time_signals(21.0)
+    model = core.model
+    base = (0.5, 0.5, 0.5, 0.05, 0.2)
+    undated_p = model.probability((*base, 0.0, 0.1, 0.0))
+    near_p = model.probability((*base, near[0], 0.1, near[1]))
+    far_p = model.probability((*base, far[0], 0.1, far[1]))
+    assert near_p > undated_p > far_p
 
 
 def test_wire_copy_joins_its_original_whatever_its_text() -> None:

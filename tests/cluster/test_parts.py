@@ -10,7 +10,7 @@ import pytest
 from storylens.cluster import StoryClusterer
 from storylens.cluster.features import extract_names, parse_day, tokenize
 from storylens.cluster.index import CandidateIndex
-from storylens.eval.clustering import scores
+from storylens.eval.clustering import paired_bootstrap, scores
 from tests.cluster.conftest import QUAKE_ONE_A, QUAKE_TWO
 
 
@@ -24,6 +24,22 @@ def test_scores_match_hand_computed_values() -> None:
     # B3 precision: items 0,1 -> 1; items 2,3,4 -> 1/3, 2/3, 2/3 ; mean = (2 + 5/3) / 5
     assert result["b3_p"] == pytest.approx(round((2 + 5 / 3) / 5, 4))
     assert scores(gold, gold)["pairwise_f1"] == 1.0 and scores(gold, gold)["ari"] == 1.0
+
+
+def test_paired_bootstrap_separates_a_real_lead_from_a_tie() -> None:
+    gold = [f"s{i // 3}" for i in range(60)]  # 20 stories of three articles
+    perfect = list(gold)
+    one_wrong = [f"{g}-x" if i % 3 == 0 else g for i, g in enumerate(gold)]  # first article split off
+    same = paired_bootstrap(gold, one_wrong, one_wrong, rounds=200)
+    assert same == {"pairwise_f1": (0.0, 0.0, 0.0), "b3_f1": (0.0, 0.0, 0.0)}
+    lead = paired_bootstrap(gold, perfect, one_wrong, rounds=200)
+    diff, low, high = lead["pairwise_f1"]
+    assert diff == pytest.approx(1.0 - scores(gold, one_wrong)["pairwise_f1"], abs=1e-4)
+    assert 0.0 < low <= diff <= high
+    # one story in twenty differs: the lead is real but its interval reaches down to almost nothing
+    worse_once = [f"{g}-x" if i == 0 else g for i, g in enumerate(gold)]
+    small = paired_bootstrap(gold, perfect, worse_once, rounds=200)
+    assert small["pairwise_f1"][1] == 0.0 < small["pairwise_f1"][0]
 
 
 def test_features_tokens_names_and_dates() -> None:

@@ -12,7 +12,7 @@ from storylens.cluster.recluster import recluster
 # p = sigmoid(10 * title - 5): joins at title similarity >= 0.5 when the threshold is 0.5
 WEIGHTS = {
     "features": list(FEATURES),
-    "coef": [10.0, 0, 0, 0, 0, 0, 0],
+    "coef": [10.0] + [0.0] * (len(FEATURES) - 1),
     "intercept": -5.0,
     "threshold": 0.5,
     "merge_threshold": 1.01,

@@ -10,8 +10,13 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    starts on a random day within a 60-day span and its articles follow within a few days
    (exponential, mean 1 day) — so the weight of the time signal is learned too. This timing is
    an assumption about news streams, not a property of the data sets, which carry no dates.
-2. A logistic regression (scikit-learn, C=1) over the ``FEATURES`` signals, every pair weighted
-   alike (NeuS yields many more pairs than ECB+, so its framing differences dominate the fit).
+2. A logistic regression (scikit-learn, C=1) over the ``FEATURES`` signals of all pairs but the
+   ``dated`` flag, every pair weighted alike (NeuS yields many more pairs than ECB+, so its
+   framing differences dominate the fit). Then, the other weights held fixed, the two time
+   signals (``time``: how far apart in days, ``dated``: both sides carry dates) are refitted on
+   the dated pairs alone. Undated pairs score as the first fit says; in the first fit a dated
+   pair shares the undated pairs' intercept, so closeness in time could only count against it,
+   and dated streams split stories that undated ones kept together.
 3. The join threshold and the reassignment bar together (scored with the recluster pass, merge
    and split off), then the merge and split thresholds, chosen by grid search for the best mean
    of pairwise F1 and B3 F1 of the real online clusterer over both training sets. Reassignment
@@ -39,6 +44,7 @@ __all__ = ["candidate_pairs", "main"]
 
 REASSIGN_BARS = (0.02, 0.05, 0.1)  # reassignment bars tried with each join threshold
 TIE = 0.002  # grid scores this close to the best are a tie (differences of a few articles)
+TIME_COLUMNS = [FEATURES.index("time"), FEATURES.index("dated")]  # refitted on the dated pairs
 
 
 def candidate_pairs(
@@ -80,6 +86,26 @@ def candidate_pairs(
         else:
             c.attach(row_num, target)
     return xs, ys
+
+
+def _fit_time_weights(x: Any, y: Any, coef: Any, intercept: float) -> Any:
+    """Weights of the ``TIME_COLUMNS`` that best fit the dated pairs ``x``/``y`` on top of the fixed
+    weights ``coef``/``intercept`` of the other signals (logistic loss, L2 as C=1 would add)."""
+    import numpy as np
+    from scipy.optimize import minimize
+
+    others = coef.copy()
+    others[TIME_COLUMNS] = 0.0
+    offset = x @ others + intercept
+    columns = x[:, TIME_COLUMNS]
+
+    def loss(w: Any) -> tuple[float, Any]:
+        z = offset + columns @ w
+        p = 1.0 / (1.0 + np.exp(-z))
+        value = float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * w @ w)
+        return value, columns.T @ (p - y) + w
+
+    return minimize(loss, np.zeros(len(TIME_COLUMNS)), jac=True, method="L-BFGS-B").x
 
 
 def _dated(f: ArticleFeatures, day: float | None) -> ArticleFeatures:
@@ -222,24 +248,33 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     sets: list[tuple[list[ArticleFeatures], list[str]]] = []
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
+    dated_x: list[tuple[float, ...]] = []
+    dated_y: list[int] = []
     counts: dict[str, int] = {}
     for name, loader in (("ecbplus", load_ecbplus), ("neus", load_neus)):
         items, labels = shuffled(*loader(data, "train"), seed=seed)
         feats = compute_features(items, embedder)
         sets.append((feats, labels))
-        set_x: list[tuple[float, ...]] = []
         for days in (None, synthetic_days(labels, seed)):
             x, y = candidate_pairs(feats, labels, dims, days)
-            set_x.extend(x)
+            xs.extend(x)
             ys.extend(y)
+            if days:
+                dated_x.extend(x)
+                dated_y.extend(y)
             counts[f"{name}_{'dated' if days else 'undated'}_pairs"] = len(y)
             counts[f"{name}_{'dated' if days else 'undated'}_positive"] = int(sum(y))
-        xs.extend(set_x)
+    matrix = np.asarray(xs)
+    matrix[:, FEATURES.index("dated")] = 0.0  # one intercept for all pairs in the first fit
     model = LogisticRegression(C=1.0, max_iter=2000)
-    model.fit(np.asarray(xs), np.asarray(ys))
+    model.fit(matrix, np.asarray(ys))
+    coef = model.coef_[0].copy()
+    coef[TIME_COLUMNS] = _fit_time_weights(
+        np.asarray(dated_x), np.asarray(dated_y), coef, float(model.intercept_[0])
+    )
     weights: dict[str, Any] = {
         "features": list(FEATURES),
-        "coef": [round(float(c), 5) for c in model.coef_[0]],
+        "coef": [round(float(c), 5) for c in coef],
         "intercept": round(float(model.intercept_[0]), 5),
         "threshold": 0.5,
         "merge_threshold": 1.01,

@@ -186,9 +186,17 @@ class OnlineClusterer:
             shared = sum(self.entity_idf(k) for k in entities if story_entities.get(k, 0) > 0)
         ent = shared / entity_mass if entity_mass > 0 else 0.0
         gap = self.gap(day, story)
-        time = 0.0 if gap is None else math.exp(-gap / self.config.time_scale_days) - 1.0
-        values = (title, title_max, body, keywords, ent, time, title * ent)
+        time, dated = self.time_signals(gap)
+        values = (title, title_max, body, keywords, ent, time, title * ent, dated)
         return values, gap
+
+    def time_signals(self, gap: float | None) -> tuple[float, float]:
+        """``time``: 0 when the dates overlap, towards -1 as they drift apart; ``dated``: 1 when both
+        sides carry dates. Undated pairs score (0, 0), so the weights learned for them stand, and a
+        dated pair close in time can score above an undated one."""
+        if gap is None:
+            return 0.0, 0.0
+        return math.exp(-gap / self.config.time_scale_days) - 1.0, 1.0
 
     @staticmethod
     def gap(day: float | None, story: StoryState) -> float | None:

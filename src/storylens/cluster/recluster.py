@@ -60,8 +60,8 @@ def _merge_pass(c: OnlineClusterer) -> dict[int, tuple[int, float]]:
             other = c.stories[other_num]
             values, _ = c.signals(title, body, weighted, norm, entities, mass, None, other)
             gap = _interval_gap(story, other)
-            time = 0.0 if gap is None else math.exp(-gap / c.config.time_scale_days) - 1.0
-            values = (*values[:5], time, *values[6:])
+            time, dated = c.time_signals(gap)
+            values = (*values[:5], time, values[6], dated)
             p = c.model.probability(values)
             if p >= c.model.merge_threshold:
                 candidates.append((p, num, other_num))
