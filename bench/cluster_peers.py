@@ -26,8 +26,8 @@ recluster after each), as ``storylens ingest`` would.
 
 Prints one table of pairwise F1, B3 F1 and articles/s (embedding + clustering, 2 cores), then
 how far each storylens row is ahead of each peer, with a 95% interval from a paired bootstrap
-over gold stories (1,000 rounds): an interval above 0 is a lead that the choice of stories does
-not explain.
+(1,000 rounds over blocks of stories that either method's errors link; ``paired_bootstrap``): an
+interval above 0 is a lead that the choice of stories does not explain.
 Usage: python bench/cluster_peers.py [--data DIR] [--skip-minilm] [--synthetic-dates] [--json OUT]
 """
 
@@ -122,8 +122,7 @@ def hdbscan_labels(
 
 def _dated_sample(items: list, labels: list) -> tuple[list, list]:
     """The train sample the peers are tuned on, dated like the test articles (same day span)."""
-    items, labels = with_synthetic_dates(items[:TRAIN_SAMPLE], labels[:TRAIN_SAMPLE])
-    return items, labels
+    return with_synthetic_dates(items[:TRAIN_SAMPLE], labels[:TRAIN_SAMPLE])
 
 
 def pick(train: tuple[list, list], options: Sequence[Any], run: Callable[[list, Any], list[str]]) -> Any:
@@ -241,7 +240,7 @@ def _row(data: str, method: str, params: str, labels: list, predicted: list, sta
 
 
 def _leads(data: str, labels: list, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each storylens row against each peer row of one data set (paired bootstrap over stories)."""
+    """Each storylens row against each peer row of one data set (``paired_bootstrap``)."""
     ours = [r for r in rows if r["method"].startswith("storylens")]
     peers = [r for r in rows if not r["method"].startswith("storylens")]
     out = []
