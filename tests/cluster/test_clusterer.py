@@ -187,3 +187,12 @@ def test_a_long_batch_is_reclustered_before_its_early_stories_go_quiet() -> None
     assert "merged into" in moved[0].reason
     final = clusterer.assignments()
     assert final["q1-courier"].story_id == final["q1-harbour"].story_id != final["budget-1"].story_id
+
+
+def test_an_article_older_than_the_window_still_joins_its_story() -> None:
+    """Backfill: the stream has moved weeks ahead when an older article of a quiet story arrives."""
+    later = dataclasses.replace(BUDGET, id="budget-late", published="2031-05-20T09:00:00Z")
+    clusterer = StoryClusterer()
+    quake, _ = clusterer.add([QUAKE_ONE_A, later])
+    (late,) = clusterer.add([QUAKE_ONE_B])
+    assert late.story_id == quake.story_id

@@ -89,3 +89,29 @@ def test_stories_match_the_expected_grouping(corpus: dict[str, Any]) -> None:
     brisca = {story_of[by_key[k].id] for k in corpus["expected"]["stories"]["brisca-quake"]}
     kelmar = {story_of[by_key[k].id] for k in corpus["expected"]["stories"]["kelmar-quake"]}
     assert not brisca & kelmar  # same topic, different event
+
+
+def _partition(store: Store) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for article in store.articles():
+        assignment = store.assignment(article.id)
+        assert assignment is not None
+        groups.setdefault(assignment.story_id, set()).add(article.id)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_older_articles_ingested_later_join_their_stories(tmp_path: Path) -> None:
+    """A backfill: a first run whose newest article is weeks ahead of most of the corpus, then the
+    rest. The late articles must land in the stories they belong to, as in one run."""
+    root = corpus_dir()
+    with Store(tmp_path / "one.db") as store:
+        ingest_paths(store, [root], annotate=False)
+        one_run = _partition(store)
+    with Store(tmp_path / "two.db") as store:
+        ingest_paths(store, [root / "articles.jsonl", root / "articles.csv"], annotate=False)
+        newest = max(a.published or "" for a in store.articles())
+        ingest_paths(store, [root], annotate=False)
+        oldest = min(a.published or "9999" for a in store.articles())
+        two_runs = _partition(store)
+    assert newest[:10] > "2026-04-01" > oldest[:10]  # the second run goes back weeks behind the first
+    assert two_runs == one_run

@@ -98,6 +98,8 @@ class OnlineClusterer:
         self.vocabulary: dict[int, str] = {}
         self.names: dict[int, str] = {}
         self._next_num = 0
+        self._by_last: dict[int, set[int]] = {}  # day of a story's latest article -> story nums
+        self._revived: set[int] = set()  # days whose stories ``revive`` has put back at this clock
         self._since_evict = 0
         self._evict_clock = float("-inf")
 
@@ -282,7 +284,9 @@ class OnlineClusterer:
             story.entities[key] = story.entities.get(key, 0) + 1
         if row.day is not None:
             story.first = row.day if story.first is None else min(story.first, row.day)
-            story.last = row.day if story.last is None else max(story.last, row.day)
+            if story.last is None or row.day > story.last:
+                story.last = row.day
+                self._by_last.setdefault(math.floor(row.day), set()).add(story.num)
         story.clock = (
             self.clock if story.clock is None or self.clock is None else max(story.clock, self.clock)
         )
@@ -300,6 +304,30 @@ class OnlineClusterer:
         for num in [n for n in self.index.active() if (self.stories[n].clock or self.clock) < horizon]:
             self.index.remove(num)
             self.compact_story(self.stories[num])
+
+    def revive(self, day: float) -> None:
+        """Put the stories whose latest article lies within the window of ``day`` back into the
+        candidate indexes: a late article (older than the window before the newest one seen, as in
+        a backfill of older material) can then join the story it belongs to instead of starting a
+        second one. Each day is looked at once until the stream moves on."""
+        window = self.config.window_days
+        for bucket in range(math.floor(day - window), math.floor(day + window) + 1):
+            if bucket in self._revived:
+                continue
+            self._revived.add(bucket)
+            for num in self._by_last.get(bucket, ()):
+                story = self.stories.get(num)
+                if (
+                    story is None
+                    or num in self.index
+                    or story.last is None
+                    or math.floor(story.last) != bucket
+                ):
+                    continue  # merged away, already searchable, or listed under an older day
+                if story.compact:
+                    self._restore_story(story)
+                story.clock = self.clock
+                self.index.upsert(num, story.title_sum, tuple(story.entities))
 
     # --- the online step ------------------------------------------------------------------------
     def store(self, feats: ArticleFeatures) -> int:
@@ -363,13 +391,20 @@ class OnlineClusterer:
         """Assign one article (features already computed); earlier assignments are not touched."""
         if feats.id in self.row_of:
             return self.assigned[feats.id]
-        if feats.day is not None:
-            self.clock = feats.day if self.clock is None else max(self.clock, feats.day)
+        if feats.day is not None and (self.clock is None or feats.day > self.clock):
+            self.clock = feats.day
+            self._revived.clear()
         self._since_evict += 1
         if self._since_evict >= 64 or (self.clock is not None and self.clock - self._evict_clock >= 1.0):
             self._since_evict = 0
             self._evict_clock = self.clock if self.clock is not None else self._evict_clock
             self.evict()
+        if (
+            feats.day is not None
+            and self.clock is not None
+            and feats.day < self.clock - self.config.window_days
+        ):
+            self.revive(feats.day)
         self._count(feats)
         row_num = self.store(feats)
         row = self.rows[row_num]
