@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storylens._unionfind import UnionFind
 from storylens.annotate.names import ALIASES, acronym, name_key, name_translit, plain, translit_key
 from storylens.models import Article, ArticleAnnotations, CanonicalEntity, EntityMention
 
@@ -140,24 +141,6 @@ def _person_like(full: _Local, mention: EntityMention) -> bool:
     return top not in _PLACE_TYPES
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> bool:
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        self.parent[max(ra, rb)] = min(ra, rb)
-        return True
-
-
 def _group(local: _Local) -> str:
     if local.is_person:
         return "person"
@@ -188,7 +171,7 @@ def _same_first_name(a: str, b: str) -> bool:
 
 def cluster_locals(
     locals_: list[_Local], context: dict[str, set[str]]
-) -> tuple[_UnionFind, list[dict[str, Any]]]:
+) -> tuple[UnionFind, list[dict[str, Any]]]:
     """Merge article-level entities across articles; return the union-find and the merge records.
 
     After step 1 (same normalised name) every later step works on one representative per distinct
@@ -197,7 +180,7 @@ def cluster_locals(
     """
     from rapidfuzz import fuzz
 
-    uf = _UnionFind(len(locals_))
+    uf = UnionFind(len(locals_))
     merges: list[dict[str, Any]] = []
 
     def merge(i: int, j: int, reason: str, confidence: float) -> None:

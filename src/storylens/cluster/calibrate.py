@@ -37,14 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from storylens.cluster.features import ArticleFeatures, compute_features
-from storylens.cluster.model import FEATURES, WEIGHTS_PATH, ClusterConfig
+from storylens.cluster.model import FEATURES, TIME_COLUMNS, WEIGHTS_PATH, ClusterConfig
 from storylens.cluster.online import OnlineClusterer, StoryState
 
 __all__ = ["candidate_pairs", "main"]
 
 REASSIGN_BARS = (0.02, 0.05, 0.1)  # reassignment bars tried with each join threshold
 TIE = 0.002  # grid scores this close to the best are a tie (differences of a few articles)
-TIME_COLUMNS = [FEATURES.index("time"), FEATURES.index("dated")]  # refitted on the dated pairs
 
 
 def candidate_pairs(
@@ -95,9 +94,9 @@ def _fit_time_weights(x: Any, y: Any, coef: Any, intercept: float) -> Any:
     from scipy.optimize import minimize
 
     others = coef.copy()
-    others[TIME_COLUMNS] = 0.0
+    others[list(TIME_COLUMNS)] = 0.0
     offset = x @ others + intercept
-    columns = x[:, TIME_COLUMNS]
+    columns = x[:, list(TIME_COLUMNS)]
 
     def loss(w: Any) -> tuple[float, Any]:
         z = offset + columns @ w
@@ -269,7 +268,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     model = LogisticRegression(C=1.0, max_iter=2000)
     model.fit(matrix, np.asarray(ys))
     coef = model.coef_[0].copy()
-    coef[TIME_COLUMNS] = _fit_time_weights(
+    coef[list(TIME_COLUMNS)] = _fit_time_weights(
         np.asarray(dated_x), np.asarray(dated_y), coef, float(model.intercept_[0])
     )
     weights: dict[str, Any] = {

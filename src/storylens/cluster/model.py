@@ -13,7 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["FEATURES", "RECENT_MEMBERS", "WEIGHTS_PATH", "ClusterConfig", "ScoringModel", "load_model"]
+__all__ = [
+    "FEATURES",
+    "RECENT_MEMBERS",
+    "TIME_COLUMNS",
+    "WEIGHTS_PATH",
+    "ClusterConfig",
+    "ScoringModel",
+    "load_model",
+]
 
 WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
 # Signal order of the logistic regression. "title" is the cosine to the story's title/lead
@@ -28,6 +36,7 @@ WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
 # size is deliberately not a signal: NeuS stories always have exactly three articles, so a size
 # weight would learn that data set's shape, not news.
 FEATURES = ("title", "title_max", "body", "keywords", "entities", "time", "title_x_entities", "dated")
+TIME_COLUMNS = (FEATURES.index("time"), FEATURES.index("dated"))  # set by ``time_signals``
 RECENT_MEMBERS = 16
 
 

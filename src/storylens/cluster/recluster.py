@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 
-from storylens.cluster.model import RECENT_MEMBERS
+from storylens.cluster.model import RECENT_MEMBERS, TIME_COLUMNS
 from storylens.cluster.online import OnlineClusterer, Row, StoryState, story_id_for
 from storylens.models import Assignment
 
@@ -59,10 +59,10 @@ def _merge_pass(c: OnlineClusterer) -> dict[int, tuple[int, float]]:
                 continue
             other = c.stories[other_num]
             values, _ = c.signals(title, body, weighted, norm, entities, mass, None, other)
-            gap = _interval_gap(story, other)
-            time, dated = c.time_signals(gap)
-            values = (*values[:5], time, values[6], dated)
-            p = c.model.probability(values)
+            scored = list(values)
+            for column, value in zip(TIME_COLUMNS, c.time_signals(_interval_gap(story, other)), strict=True):
+                scored[column] = value  # the gap between the two stories' date spans
+            p = c.model.probability(tuple(scored))
             if p >= c.model.merge_threshold:
                 candidates.append((p, num, other_num))
     parent: dict[int, int] = {}

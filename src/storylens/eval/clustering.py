@@ -194,23 +194,16 @@ def paired_bootstrap(
     low, high), "b3_f1": (...)}``; an interval above 0 is a lead that the choice of stories does
     not explain. With few blocks (a method that chains everything together) the interval is wide.
     """
-    import random
+    from storylens._unionfind import UnionFind
 
-    parent = list(range(len(gold)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    linked = UnionFind(len(gold))
     for labels in (gold, predicted_a, predicted_b):
         first: dict[str, int] = {}
         for i, label in enumerate(labels):
-            parent[root(i)] = root(first.setdefault(label, i))
+            linked.union(i, first.setdefault(label, i))
     blocks: dict[int, list[int]] = {}
     for i in range(len(gold)):
-        blocks.setdefault(root(i), []).append(i)
+        blocks.setdefault(linked.find(i), []).append(i)
     units = list(blocks.values())
     rng = random.Random(seed)
 
