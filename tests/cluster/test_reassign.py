@@ -80,3 +80,39 @@ def test_a_lone_article_joins_its_most_likely_story_above_the_reassignment_bar()
     assert low.assigned["a"].reason.startswith(
         f"moved from {run(None).assigned['a'].story_id} (its own story); "
     )
+
+
+def absorbing(*extra: ArticleFeatures, floor: float | None = 0.1) -> OnlineClusterer:
+    c = OnlineClusterer(3, ClusterConfig(weights=WEIGHTS, absorb_threshold=floor, absorb_ratio=1.0))
+    # story X: x1, x2; the lone article s sits at mean cosine 0.47 from it: p = 0.43, under both the
+    # join threshold and the reassignment bar (0.5), so it starts a story of its own
+    for f in (feats("x1", (1, 0, 0)), feats("x2", (1, 0.05, 0)), feats("s", (0.45, 0.89, 0)), *extra):
+        c.add(f)
+    return c
+
+
+def test_a_lone_article_joins_a_story_it_is_nearer_to_than_that_story_is_to_any_other() -> None:
+    c = absorbing()
+    lone = c.assigned["s"].story_id
+    assert lone != c.assigned["x1"].story_id
+    changed = recluster(c)
+    assert [a.article_id for a in changed] == ["s"]
+    assert c.assigned["s"].story_id == c.assigned["x1"].story_id
+    assert c.assigned["s"].reason.startswith(
+        f"moved from {lone} (its own story): nearer to {c.assigned['x1'].story_id} than that story is "
+        "to any other (p=0.00); "
+    )
+    assert recluster(c) == []
+
+
+def test_a_lone_article_stays_alone_when_its_story_has_a_nearer_neighbour() -> None:
+    # story Y (two articles at mean cosine 0.49 from X: p = 0.47 as a story pair, too little to join
+    # or merge) is nearer to X than s is: beside it, s's 0.43 is no evidence that s belongs to X
+    c = absorbing(feats("y1", (0.49, 0, 0.872)), feats("y2", (0.49, 0.03, 0.871)))
+    assert len({c.assigned[k].story_id for k in ("x1", "y1", "s")}) == 3
+    recluster(c)
+    assert c.assigned["s"].story_id not in (c.assigned["x1"].story_id, c.assigned["y1"].story_id)
+
+
+def test_absorbing_lone_articles_is_off_without_a_floor() -> None:
+    assert recluster(absorbing(floor=None)) == []

@@ -21,7 +21,9 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    and split off), then the merge and split thresholds, chosen by grid search for the best mean
    of pairwise F1 and B3 F1 of the real online clusterer over both training sets. Reassignment
    bars that tie with the best (within ``TIE``) are told apart on a dated stream: synthetic
-   dates, date order, the recluster pass after every 100 articles.
+   dates, date order, the recluster pass after every 100 articles. Last, the floor of the pass that
+   joins a lone article to a story it is nearer to than that story is to any other, on both the
+   undated objective and the dated stream (``calibrate_absorb``).
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR]`` (``--cache``
 keeps the training embeddings in ``DIR`` so that a second run skips the model).
@@ -43,6 +45,8 @@ from storylens.cluster.online import OnlineClusterer, StoryState
 __all__ = ["candidate_pairs", "main"]
 
 REASSIGN_BARS = (0.02, 0.05, 0.1)  # reassignment bars tried with each join threshold
+ABSORB_FLOORS = (0.02, 0.05)  # least p for a lone article to join its nearest story
+ABSORB_RATIOS = (1.0, 2.0, 4.0)  # ... as a multiple of that story's p with its nearest other story
 TIE = 0.002  # grid scores this close to the best are a tie (differences of a few articles)
 
 
@@ -235,6 +239,33 @@ def _cache_file(cache: Path | None, embedder_name: str) -> Path | None:
     return cache / f"{embedder_name}-{digest}.npz"
 
 
+def calibrate_absorb(
+    sets: list[tuple[list[ArticleFeatures], list[str]]],
+    dims: tuple[int, int],
+    weights: dict[str, Any],
+    seed: int,
+) -> tuple[float, float, dict[str, float]]:
+    """The floor and ratio of the pass that joins lone articles to their nearest story, and the grid.
+
+    Scored as the mean of the undated objective and the dated stream's: how often a lone article
+    has a story nearer than that story's neighbours depends on how many stories run at once, and
+    only the dated stream, where a day brings about 40 new stories (NeuS train), shows a crowd.
+    Off (floor above 1) wins ties.
+    """
+    grid: dict[str, float] = {}
+    for floor, ratio in [(1.01, 1.0)] + [(f, r) for f in ABSORB_FLOORS for r in ABSORB_RATIOS]:
+        trial = {**weights, "absorb_threshold": floor, "absorb_ratio": ratio}
+        undated = _evaluate(sets, dims, trial, True)
+        dated = _evaluate(sets, dims, trial, True, seed)
+        grid[f"{floor}/{ratio}"] = round((undated + dated) / 2, 4)
+    off = grid["1.01/1.0"]
+    best = max(grid, key=lambda k: grid[k])
+    if grid[best] < off + TIE:
+        best = "1.01/1.0"
+    floor, ratio = (float(x) for x in best.split("/"))
+    return floor, ratio, grid
+
+
 def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None = None) -> dict[str, Any]:
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -313,6 +344,9 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     for split in (0.0, 0.01, 0.02, 0.05):
         split_grid[str(split)] = round(_evaluate(sets, dims, {**weights, "split_threshold": split}, True), 4)
     weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
+    weights["absorb_threshold"], weights["absorb_ratio"], absorb_grid = calibrate_absorb(
+        sets, dims, weights, seed
+    )
     weights["calibration"] = {
         "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",
         "objective": "mean of pairwise F1 and B3 F1 of the online clusterer, averaged over both sets",
@@ -322,6 +356,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "join_only_score": base,
         "merge_threshold_grid": merge_grid,
         "split_threshold_grid": split_grid,
+        "absorb_threshold_grid": absorb_grid,
     }
     return weights
 

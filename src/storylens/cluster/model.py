@@ -55,6 +55,8 @@ class ClusterConfig:
     max_story_terms: int = 256
     linkage: str = "average"  # "average": mean similarity to the members; "centroid": cosine to their sum
     reassign_rounds: int = 3  # recluster: rounds of moving articles to a story they now fit better (0: off)
+    absorb_threshold: float | None = None  # recluster: least p for a lone article to join its nearest story
+    absorb_ratio: float | None = None  # ... and how many times that story's p with its nearest other story
     weights: dict[str, Any] | None = field(default=None, compare=False)
 
 
@@ -66,6 +68,8 @@ class ScoringModel:
     merge_threshold: float
     split_threshold: float
     reassign_threshold: float
+    absorb_threshold: float = 1.01  # above any probability: off
+    absorb_ratio: float = 1.0
 
     def probability(self, values: tuple[float, ...]) -> float:
         z = self.intercept + sum(w * x for w, x in zip(self.coef, values, strict=True))
@@ -119,5 +123,13 @@ def load_model(config: ClusterConfig, embedder: str = "static") -> ScoringModel:
             config.reassign_threshold
             if config.reassign_threshold is not None
             else data.get("reassign_threshold", threshold)
+        ),
+        absorb_threshold=float(
+            config.absorb_threshold
+            if config.absorb_threshold is not None
+            else data.get("absorb_threshold", 1.01)
+        ),
+        absorb_ratio=float(
+            config.absorb_ratio if config.absorb_ratio is not None else data.get("absorb_ratio", 1.0)
         ),
     )

@@ -3,14 +3,18 @@
 Reads the current stories and stored article features; merges pairs of active stories whose
 story-to-story probability reaches ``merge_threshold`` (the older story's id wins), detaches
 members whose probability of belonging to the rest of their story falls under
-``split_threshold`` (they then join their best other story or start their own), and finally
+``split_threshold`` (they then join their best other story or start their own), then
 moves each article of an active story to another story when the model now prefers that story to
-its own (scored without the article) and the other story reaches ``reassign_threshold``. The last
+its own (scored without the article) and the other story reaches ``reassign_threshold``. That
 step repairs the order effects of a one-pass clusterer: an article that arrived before its
 closest reports, and so joined a looser story or started its own, is moved once they exist. Its
 bar is lower than the join threshold because it compares: when an article arrives, the model
 must decide whether its best story is good enough; here it only chooses between its own story
-and a better one, once its neighbours have arrived (calibrated like the other thresholds).
+and a better one, once its neighbours have arrived (calibrated like the other thresholds). Then
+an article still alone joins its most likely story when it is nearer to that story than the story
+is to any other story (above a calibrated floor): closeness judged against the neighbourhood, as
+density-based clustering judges it, so that it holds in a sparse stretch of the stream and in a
+crowded one.
 Writes new ``Assignment`` records for the articles whose story changed and returns them.
 """
 
@@ -47,22 +51,29 @@ def _interval_gap(a: StoryState, b: StoryState) -> float | None:
     return max(0.0, a.first - b.last, b.first - a.last)
 
 
+def _neighbour_stories(c: OnlineClusterer, story: StoryState, above: int = -1) -> list[tuple[int, float]]:
+    """(story num, probability that both are one story) for the active stories near ``story``
+    (only those numbered above ``above``)."""
+    title, body, weighted, norm, entities, mass = _story_query(c, story)
+    probes = sorted(entities, key=lambda k: c.entity_df.get(k, 0))[: c.config.entity_probes]
+    out = []
+    for other_num in c.index.query(title, c.config.neighbours, tuple(probes)):
+        if other_num <= above or other_num == story.num:
+            continue
+        other = c.stories[other_num]
+        values, _ = c.signals(title, body, weighted, norm, entities, mass, None, other)
+        scored = list(values)
+        for column, value in zip(TIME_COLUMNS, c.time_signals(_interval_gap(story, other)), strict=True):
+            scored[column] = value  # the gap between the two stories' date spans
+        out.append((other_num, c.model.probability(tuple(scored))))
+    return out
+
+
 def _merge_pass(c: OnlineClusterer) -> dict[int, tuple[int, float]]:
     """Story num -> (surviving story num, probability) for every story merged away."""
     candidates: list[tuple[float, int, int]] = []
     for num in sorted(c.index.active()):
-        story = c.stories[num]
-        title, body, weighted, norm, entities, mass = _story_query(c, story)
-        probes = sorted(entities, key=lambda k: c.entity_df.get(k, 0))[: c.config.entity_probes]
-        for other_num in c.index.query(title, c.config.neighbours, tuple(probes)):
-            if other_num <= num:
-                continue
-            other = c.stories[other_num]
-            values, _ = c.signals(title, body, weighted, norm, entities, mass, None, other)
-            scored = list(values)
-            for column, value in zip(TIME_COLUMNS, c.time_signals(_interval_gap(story, other)), strict=True):
-                scored[column] = value  # the gap between the two stories' date spans
-            p = c.model.probability(tuple(scored))
+        for other_num, p in _neighbour_stories(c, c.stories[num], above=num):
             if p >= c.model.merge_threshold:
                 candidates.append((p, num, other_num))
     parent: dict[int, int] = {}
@@ -160,6 +171,54 @@ def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
     return moves
 
 
+def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
+    """Join each lone article to its most likely story when it is closer to that story than the
+    story is to any other; the number of articles moved.
+
+    A bar on probability alone cannot tell a sparse stretch of the stream from a crowded one: an
+    opinion piece that shares little wording with the reports of its story stays alone under any
+    bar low enough to be safe where many stories of one topic run at once. Comparing with the
+    story's nearest other story asks what density-based clustering (HDBSCAN's cluster selection)
+    asks: does the article sit closer to this story than the story's own neighbourhood does? Its
+    probability must reach ``absorb_ratio`` times the story's probability with its nearest other
+    story, and the floor ``absorb_threshold`` keeps articles with no real neighbour alone (both
+    calibrated). A story takes at most one lone article per pass, the most likely one.
+    """
+    proposals: dict[int, tuple[float, int, Assignment]] = {}  # story num -> its nearest lone article
+    for num in sorted(c.index.active()):
+        story = c.stories.get(num)
+        if story is None or len(story.members) != 1:
+            continue
+        row_num = story.members[0]
+        row = c.rows[row_num]
+        if row.duplicate_of is not None:
+            continue
+        best, p, (values, gap) = c.best_story(row, exclude_story=num)
+        if best is None or p < c.model.absorb_threshold or p <= proposals.get(best.num, (0.0,))[0]:
+            continue
+        proposals[best.num] = (p, num, c.explain_join(row, best, p, values, gap))
+    moves = 0
+    for target_num, (p, num, assignment) in sorted(proposals.items()):
+        story, target = c.stories.get(num), c.stories.get(target_num)
+        if story is None or target is None or len(story.members) != 1:
+            continue  # the lone article or its target has already moved in this pass
+        rival = max((q for other, q in _neighbour_stories(c, target) if other != num), default=0.0)
+        if p < c.model.absorb_ratio * rival:
+            continue
+        row_num = story.members[0]
+        _drop_story(c, story)
+        c.attach(row_num, target)
+        reason = (
+            f"moved from {story.id} (its own story): nearer to {target.id} than that story is to any "
+            f"other (p={rival:.2f}); {assignment.reason}"
+        )
+        changed[row_num] = Assignment(
+            assignment.article_id, target.id, assignment.score, reason, assignment.signals
+        )
+        moves += 1
+    return moves
+
+
 def recluster(c: OnlineClusterer) -> list[Assignment]:
     """Merge, split, then reassign the active stories; the assignments that changed, in article order."""
     changed: dict[int, Assignment] = {}
@@ -209,6 +268,7 @@ def recluster(c: OnlineClusterer) -> list[Assignment]:
     for _ in range(c.config.reassign_rounds):
         if not _reassign_pass(c, changed):
             break
+    _absorb_pass(c, changed)
     out = []
     for row_num in sorted(changed):
         assignment = changed[row_num]
