@@ -21,9 +21,9 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    and split off), then the merge and split thresholds, chosen by grid search for the best mean
    of pairwise F1 and B3 F1 of the real online clusterer over both training sets. Reassignment
    bars that tie with the best (within ``TIE``) are told apart on a dated stream: synthetic
-   dates, date order, the recluster pass after every 100 articles. Last, the floor of the pass that
-   joins a lone article to a story it is nearer to than that story is to any other, on both the
-   undated objective and the dated stream (``calibrate_absorb``).
+   dates, date order, the recluster pass after every 100 articles. Last, the floor and factor of
+   the pass that joins a lone article to a story it is nearer to than that story is to any other,
+   on the mean of the undated objective and the dated stream's (``calibrate_absorb``).
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR]`` (``--cache``
 keeps the training embeddings in ``DIR`` so that a second run skips the model).

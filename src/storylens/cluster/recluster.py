@@ -12,9 +12,9 @@ bar is lower than the join threshold because it compares: when an article arrive
 must decide whether its best story is good enough; here it only chooses between its own story
 and a better one, once its neighbours have arrived (calibrated like the other thresholds). Then
 an article still alone joins its most likely story when it is nearer to that story than the story
-is to any other story (above a calibrated floor): closeness judged against the neighbourhood, as
-density-based clustering judges it, so that it holds in a sparse stretch of the stream and in a
-crowded one.
+is to any other story (by a calibrated factor, above a calibrated floor): closeness judged
+against the neighbourhood, as density-based clustering judges it, so that it holds in a sparse
+stretch of the stream and in a crowded one.
 Writes new ``Assignment`` records for the articles whose story changed and returns them.
 """
 
@@ -220,7 +220,8 @@ def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
 
 
 def recluster(c: OnlineClusterer) -> list[Assignment]:
-    """Merge, split, then reassign the active stories; the assignments that changed, in article order."""
+    """Merge, split and reassign the active stories, then join lone articles to the story they are
+    nearest; the assignments that changed, in article order."""
     changed: dict[int, Assignment] = {}
     for drop, (keep, p) in sorted(_merge_pass(c).items()):
         source, target = c.stories[drop], c.stories[keep]
