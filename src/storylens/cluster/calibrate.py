@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from storylens.cluster.features import ArticleFeatures, compute_features
-from storylens.cluster.model import FEATURES, TIME_COLUMNS, WEIGHTS_PATH, ClusterConfig
+from storylens.cluster.model import FEATURES, OFF, TIME_COLUMNS, WEIGHTS_PATH, ClusterConfig
 from storylens.cluster.online import OnlineClusterer, StoryState
 
 __all__ = ["candidate_pairs", "main"]
@@ -253,15 +253,15 @@ def calibrate_absorb(
     Off (floor above 1) wins ties.
     """
     grid: dict[str, float] = {}
-    for floor, ratio in [(1.01, 1.0)] + [(f, r) for f in ABSORB_FLOORS for r in ABSORB_RATIOS]:
+    off = f"{OFF}/1.0"
+    for floor, ratio in [(OFF, 1.0)] + [(f, r) for f in ABSORB_FLOORS for r in ABSORB_RATIOS]:
         trial = {**weights, "absorb_threshold": floor, "absorb_ratio": ratio}
         undated = _evaluate(sets, dims, trial, True)
         dated = _evaluate(sets, dims, trial, True, seed)
         grid[f"{floor}/{ratio}"] = round((undated + dated) / 2, 4)
-    off = grid["1.01/1.0"]
     best = max(grid, key=lambda k: grid[k])
-    if grid[best] < off + TIE:
-        best = "1.01/1.0"
+    if grid[best] < grid[off] + TIE:
+        best = off
     floor, ratio = (float(x) for x in best.split("/"))
     return floor, ratio, grid
 
@@ -307,7 +307,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "coef": [round(float(c), 5) for c in coef],
         "intercept": round(float(model.intercept_[0]), 5),
         "threshold": 0.5,
-        "merge_threshold": 1.01,
+        "merge_threshold": OFF,
         "split_threshold": 0.0,
     }
     # The join threshold and the reassignment bar together, scored as the clusterer runs: one pass
@@ -336,7 +336,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     weights["threshold"], weights["reassign_threshold"] = threshold, bar
     base = round(_evaluate(sets, dims, weights, False), 4)
     merge_grid: dict[str, float] = {}
-    for merge in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
+    for merge in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, OFF):
         merge_grid[str(merge)] = round(_evaluate(sets, dims, {**weights, "merge_threshold": merge}, True), 4)
     best_merge = max(merge_grid, key=lambda k: (merge_grid[k], float(k)))
     weights["merge_threshold"] = float(best_merge)

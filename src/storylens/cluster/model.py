@@ -15,6 +15,7 @@ from typing import Any
 
 __all__ = [
     "FEATURES",
+    "OFF",
     "RECENT_MEMBERS",
     "TIME_COLUMNS",
     "WEIGHTS_PATH",
@@ -38,6 +39,7 @@ WEIGHTS_PATH = Path(__file__).resolve().parent / "weights.json"
 FEATURES = ("title", "title_max", "body", "keywords", "entities", "time", "title_x_entities", "dated")
 TIME_COLUMNS = (FEATURES.index("time"), FEATURES.index("dated"))  # set by ``time_signals``
 RECENT_MEMBERS = 16
+OFF = 1.01  # a threshold no probability reaches: the step it gates never acts
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,8 @@ class ScoringModel:
     merge_threshold: float
     split_threshold: float
     reassign_threshold: float
-    absorb_threshold: float = 1.01  # above any probability: off
-    absorb_ratio: float = 1.0
+    absorb_threshold: float
+    absorb_ratio: float
 
     def probability(self, values: tuple[float, ...]) -> float:
         z = self.intercept + sum(w * x for w, x in zip(self.coef, values, strict=True))
@@ -127,7 +129,7 @@ def load_model(config: ClusterConfig, embedder: str = "static") -> ScoringModel:
         absorb_threshold=float(
             config.absorb_threshold
             if config.absorb_threshold is not None
-            else data.get("absorb_threshold", 1.01)
+            else data.get("absorb_threshold", OFF)
         ),
         absorb_ratio=float(
             config.absorb_ratio if config.absorb_ratio is not None else data.get("absorb_ratio", 1.0)

@@ -184,7 +184,8 @@ def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
     story, and the floor ``absorb_threshold`` keeps articles with no real neighbour alone (both
     calibrated). A story takes at most one lone article per pass, the most likely one.
     """
-    proposals: dict[int, tuple[float, int, Assignment]] = {}  # story num -> its nearest lone article
+    # story num -> (p, lone story num, its signals and day gap) of the most likely lone article
+    proposals: dict[int, tuple[float, int, tuple[tuple[float, ...], float | None]]] = {}
     for num in sorted(c.index.active()):
         story = c.stories.get(num)
         if story is None or len(story.members) != 1:
@@ -193,12 +194,12 @@ def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
         row = c.rows[row_num]
         if row.duplicate_of is not None:
             continue
-        best, p, (values, gap) = c.best_story(row, exclude_story=num)
+        best, p, info = c.best_story(row, exclude_story=num)
         if best is None or p < c.model.absorb_threshold or p <= proposals.get(best.num, (0.0,))[0]:
             continue
-        proposals[best.num] = (p, num, c.explain_join(row, best, p, values, gap))
+        proposals[best.num] = (p, num, info)
     moves = 0
-    for target_num, (p, num, assignment) in sorted(proposals.items()):
+    for target_num, (p, num, (values, gap)) in sorted(proposals.items()):
         story, target = c.stories.get(num), c.stories.get(target_num)
         if story is None or target is None or len(story.members) != 1:
             continue  # the lone article or its target has already moved in this pass
@@ -206,15 +207,15 @@ def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
         if p < c.model.absorb_ratio * rival:
             continue
         row_num = story.members[0]
+        row = c.rows[row_num]
+        assignment = c.explain_join(row, target, p, values, gap)  # only for the articles that move
         _drop_story(c, story)
         c.attach(row_num, target)
         reason = (
             f"moved from {story.id} (its own story): nearer to {target.id} than that story is to any "
             f"other (p={rival:.2f}); {assignment.reason}"
         )
-        changed[row_num] = Assignment(
-            assignment.article_id, target.id, assignment.score, reason, assignment.signals
-        )
+        changed[row_num] = Assignment(row.id, target.id, assignment.score, reason, assignment.signals)
         moves += 1
     return moves
 
