@@ -21,9 +21,10 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    and split off), then the merge and split thresholds, chosen by grid search for the best mean
    of pairwise F1 and B3 F1 of the real online clusterer over both training sets. Reassignment
    bars that tie with the best (within ``TIE``) are told apart on a dated stream: synthetic
-   dates, date order, the recluster pass after every 100 articles. Last, the floor and factor of
-   the pass that joins a lone article to a story it is nearer to than that story is to any other,
-   on the mean of the undated objective and the dated stream's (``calibrate_absorb``).
+   dates, date order, the recluster pass after every 100 articles. Then the bar under which the
+   recluster pass cuts a story in two (``calibrate_bisect``), and last the floor and factor of
+   the pass that joins a lone article to a story it is nearer to than that story is to any other
+   (``calibrate_absorb``), both on the mean of the undated objective and the dated stream's.
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR]`` (``--cache``
 keeps the training embeddings in ``DIR`` so that a second run skips the model).
@@ -45,6 +46,7 @@ from storylens.cluster.online import OnlineClusterer, StoryState
 __all__ = ["candidate_pairs", "main"]
 
 REASSIGN_BARS = (0.02, 0.05, 0.1)  # reassignment bars tried with each join threshold
+BISECT_BARS = (0.2, 0.3, 0.4, 0.5)  # cut a story in two when its halves are one story with p under this
 ABSORB_FLOORS = (0.02, 0.05)  # least p for a lone article to join its nearest story
 ABSORB_RATIOS = (1.0, 2.0, 4.0)  # ... as a multiple of that story's p with its nearest other story
 TIE = 0.002  # grid scores this close to the best are a tie (differences of a few articles)
@@ -239,6 +241,37 @@ def _cache_file(cache: Path | None, embedder_name: str) -> Path | None:
     return cache / f"{embedder_name}-{digest}.npz"
 
 
+def _evaluate_both(
+    sets: list[tuple[list[ArticleFeatures], list[str]]],
+    dims: tuple[int, int],
+    weights: dict[str, Any],
+    seed: int,
+) -> float:
+    """Mean of the undated objective and the dated stream's (see ``_evaluate``)."""
+    return (_evaluate(sets, dims, weights, True) + _evaluate(sets, dims, weights, True, seed)) / 2
+
+
+def calibrate_bisect(
+    sets: list[tuple[list[ArticleFeatures], list[str]]],
+    dims: tuple[int, int],
+    weights: dict[str, Any],
+    seed: int,
+) -> tuple[float, dict[str, float]]:
+    """The bar under which the recluster pass cuts a story in two, and the grid.
+
+    Bars above the merge threshold are not tried: the next merge pass would join the halves again.
+    Scored as the mean of the undated objective and the dated stream's (stories that fuse two
+    events grow where many run at once); off (0) wins ties.
+    """
+    bars = [b for b in BISECT_BARS if b <= weights["merge_threshold"]]
+    grid = {
+        str(bar): round(_evaluate_both(sets, dims, {**weights, "bisect_threshold": bar}, seed), 4)
+        for bar in [0.0, *bars]
+    }
+    best = max(grid, key=lambda k: grid[k])
+    return (0.0 if grid[best] < grid["0.0"] + TIE else float(best)), grid
+
+
 def calibrate_absorb(
     sets: list[tuple[list[ArticleFeatures], list[str]]],
     dims: tuple[int, int],
@@ -256,9 +289,7 @@ def calibrate_absorb(
     off = f"{OFF}/1.0"
     for floor, ratio in [(OFF, 1.0)] + [(f, r) for f in ABSORB_FLOORS for r in ABSORB_RATIOS]:
         trial = {**weights, "absorb_threshold": floor, "absorb_ratio": ratio}
-        undated = _evaluate(sets, dims, trial, True)
-        dated = _evaluate(sets, dims, trial, True, seed)
-        grid[f"{floor}/{ratio}"] = round((undated + dated) / 2, 4)
+        grid[f"{floor}/{ratio}"] = round(_evaluate_both(sets, dims, trial, seed), 4)
     best = max(grid, key=lambda k: grid[k])
     if grid[best] < grid[off] + TIE:
         best = off
@@ -309,6 +340,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "threshold": 0.5,
         "merge_threshold": OFF,
         "split_threshold": 0.0,
+        "bisect_threshold": 0.0,
     }
     # The join threshold and the reassignment bar together, scored as the clusterer runs: one pass
     # then the recluster pass (merge and split still off); then the merge and split thresholds.
@@ -336,7 +368,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     weights["threshold"], weights["reassign_threshold"] = threshold, bar
     base = round(_evaluate(sets, dims, weights, False), 4)
     merge_grid: dict[str, float] = {}
-    for merge in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, OFF):
+    for merge in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, OFF):
         merge_grid[str(merge)] = round(_evaluate(sets, dims, {**weights, "merge_threshold": merge}, True), 4)
     best_merge = max(merge_grid, key=lambda k: (merge_grid[k], float(k)))
     weights["merge_threshold"] = float(best_merge)
@@ -344,6 +376,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     for split in (0.0, 0.01, 0.02, 0.05):
         split_grid[str(split)] = round(_evaluate(sets, dims, {**weights, "split_threshold": split}, True), 4)
     weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
+    weights["bisect_threshold"], bisect_grid = calibrate_bisect(sets, dims, weights, seed)
     weights["absorb_threshold"], weights["absorb_ratio"], absorb_grid = calibrate_absorb(
         sets, dims, weights, seed
     )
@@ -356,6 +389,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "join_only_score": base,
         "merge_threshold_grid": merge_grid,
         "split_threshold_grid": split_grid,
+        "bisect_threshold_grid": bisect_grid,
         "absorb_threshold_grid": absorb_grid,
     }
     return weights

@@ -59,6 +59,8 @@ class ClusterConfig:
     reassign_rounds: int = 3  # recluster: rounds of moving articles to a story they now fit better (0: off)
     absorb_threshold: float | None = None  # recluster: least p for a lone article to join its nearest story
     absorb_ratio: float | None = None  # ... and how many times that story's p with its nearest other story
+    bisect_threshold: float | None = None  # recluster: cut a story in two when its halves' p < this
+    bisect_min_members: int = 4  # ... looked at for stories of at least this many members
     weights: dict[str, Any] | None = field(default=None, compare=False)
 
 
@@ -72,6 +74,7 @@ class ScoringModel:
     reassign_threshold: float
     absorb_threshold: float
     absorb_ratio: float
+    bisect_threshold: float
 
     def probability(self, values: tuple[float, ...]) -> float:
         z = self.intercept + sum(w * x for w, x in zip(self.coef, values, strict=True))
@@ -133,5 +136,10 @@ def load_model(config: ClusterConfig, embedder: str = "static") -> ScoringModel:
         ),
         absorb_ratio=float(
             config.absorb_ratio if config.absorb_ratio is not None else data.get("absorb_ratio", 1.0)
+        ),
+        bisect_threshold=float(
+            config.bisect_threshold
+            if config.bisect_threshold is not None
+            else data.get("bisect_threshold", 0.0)
         ),
     )

@@ -1,9 +1,11 @@
 """The periodic merge/split/reassign pass over the stories of an ``OnlineClusterer``.
 
 Reads the current stories and stored article features; merges pairs of active stories whose
-story-to-story probability reaches ``merge_threshold`` (the older story's id wins), detaches
-members whose probability of belonging to the rest of their story falls under
-``split_threshold`` (they then join their best other story or start their own), then
+story-to-story probability reaches ``merge_threshold`` (the older story's id wins), cuts a story
+in two when its members form two groups (2-means) that are one story with a probability under
+``bisect_threshold`` (two events of one topic fused as they arrived), detaches members whose
+probability of belonging to the rest of their story falls under ``split_threshold`` (they then
+join their best other story or start their own), then
 moves each article of an active story to another story when the model now prefers that story to
 its own (scored without the article) and the other story reaches ``reassign_threshold``. That
 step repairs the order effects of a one-pass clusterer: an article that arrived before its
@@ -51,21 +53,27 @@ def _interval_gap(a: StoryState, b: StoryState) -> float | None:
     return max(0.0, a.first - b.last, b.first - a.last)
 
 
+def _pair_probability(c: OnlineClusterer, a: StoryState, b: StoryState, query: tuple | None = None) -> float:
+    """Probability that stories ``a`` and ``b`` are one story (story-to-story, dates as spans);
+    ``query`` is ``_story_query(c, a)`` when already at hand."""
+    title, body, weighted, norm, entities, mass = query or _story_query(c, a)
+    values, _ = c.signals(title, body, weighted, norm, entities, mass, None, b)
+    scored = list(values)
+    for column, value in zip(TIME_COLUMNS, c.time_signals(_interval_gap(a, b)), strict=True):
+        scored[column] = value  # the gap between the two stories' date spans
+    return c.model.probability(tuple(scored))
+
+
 def _neighbour_stories(c: OnlineClusterer, story: StoryState, above: int = -1) -> list[tuple[int, float]]:
     """(story num, probability that both are one story) for the active stories near ``story``
     (only those numbered above ``above``)."""
-    title, body, weighted, norm, entities, mass = _story_query(c, story)
-    probes = sorted(entities, key=lambda k: c.entity_df.get(k, 0))[: c.config.entity_probes]
+    query = _story_query(c, story)
+    probes = sorted(query[4], key=lambda k: c.entity_df.get(k, 0))[: c.config.entity_probes]
     out = []
-    for other_num in c.index.query(title, c.config.neighbours, tuple(probes)):
+    for other_num in c.index.query(query[0], c.config.neighbours, tuple(probes)):
         if other_num <= above or other_num == story.num:
             continue
-        other = c.stories[other_num]
-        values, _ = c.signals(title, body, weighted, norm, entities, mass, None, other)
-        scored = list(values)
-        for column, value in zip(TIME_COLUMNS, c.time_signals(_interval_gap(story, other)), strict=True):
-            scored[column] = value  # the gap between the two stories' date spans
-        out.append((other_num, c.model.probability(tuple(scored))))
+        out.append((other_num, _pair_probability(c, story, c.stories[other_num], query)))
     return out
 
 
@@ -220,9 +228,128 @@ def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
     return moves
 
 
+def _fresh_story_id(c: OnlineClusterer, row_nums: list[int]) -> str:
+    """The id of a story split off with ``row_nums``: derived from its first article, like any story,
+    unless a story of that id still exists (its seed article has moved on since)."""
+    for row_num in row_nums:
+        story_id = story_id_for(c.rows[row_num].id)
+        if story_id not in c.story_num:
+            return story_id
+    n = 1
+    while story_id_for(f"{c.rows[row_nums[0]].id}#{n}") in c.story_num:
+        n += 1
+    return story_id_for(f"{c.rows[row_nums[0]].id}#{n}")
+
+
+def _scratch_story(c: OnlineClusterer, row_nums: list[int]) -> StoryState:
+    """The aggregate of ``row_nums`` as a story, for scoring only (not indexed or registered)."""
+    import numpy as np
+
+    rows = [c.rows[m] for m in row_nums]
+    story = StoryState(
+        num=-1,
+        id="",
+        members=list(row_nums),
+        title_sum=np.stack([r.title_vec for r in rows]).sum(axis=0, dtype=np.float32),
+        body_sum=np.stack([r.body_vec for r in rows]).sum(axis=0, dtype=np.float32),
+        recent=np.stack([r.title_vec for r in rows[-RECENT_MEMBERS:]]).astype(np.float32),
+    )
+    for row in rows:
+        for key, value in zip(row.term_keys.tolist(), row.term_vals.tolist(), strict=True):
+            story.terms[key] = story.terms.get(key, 0.0) + value
+        for key in row.entities:
+            story.entities[key] = story.entities.get(key, 0) + 1
+    if len(story.terms) > 2 * c.config.max_story_terms:
+        story.terms = dict(sorted(story.terms.items(), key=lambda kv: -kv[1])[: c.config.max_story_terms])
+    days = [r.day for r in rows if r.day is not None]
+    story.first, story.last = (min(days), max(days)) if days else (None, None)
+    return story
+
+
+def _halves(c: OnlineClusterer, story: StoryState) -> tuple[list[int], list[int]] | None:
+    """The story's members in two groups by 2-means over their title/lead and body vectors (the
+    group of its first article first), or ``None`` when a group would hold fewer than two.
+
+    Starts from the two least similar members, so that the result does not depend on chance. Wire
+    copies go with their original.
+    """
+    import numpy as np
+
+    members = story.members
+    vectors = np.stack([np.concatenate((c.rows[m].title_vec, c.rows[m].body_vec)) for m in members])
+    vectors = vectors.astype(np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    first, second = np.unravel_index(int(np.argmin(vectors @ vectors.T)), (len(members), len(members)))
+    centres = vectors[[first, second]]
+    labels = np.zeros(len(members), dtype=np.int64)
+    for _ in range(20):
+        labels = np.argmax(vectors @ centres.T, axis=1)
+        if labels.min() == labels.max():
+            return None
+        moved = np.stack([vectors[labels == k].mean(axis=0) for k in (0, 1)])
+        if np.allclose(moved, centres):
+            break
+        centres = moved
+    position = {m: i for i, m in enumerate(members)}
+    group = {m: int(labels[i]) for i, m in enumerate(members)}
+    for m in members:
+        original = c.row_of.get(c.rows[m].duplicate_of or "")
+        if original in position:
+            group[m] = group[original]
+    keep = [m for m in members if group[m] == group[members[0]]]
+    move = [m for m in members if group[m] != group[members[0]]]
+    if len(keep) < 2 or len(move) < 2:
+        return None
+    return keep, move
+
+
+def _bisect_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
+    """Cut each story whose members form two groups that are unlikely to be one story; the number
+    of stories cut.
+
+    An online clusterer can fuse two events of one topic (two rulings of one court, two quakes in
+    one region) when an early report of the second event lands in the first story and the rest
+    follow it. Detaching single members cannot undo that. Here a story's members are split in two
+    by 2-means and the two groups are scored story-to-story, as the merge pass scores two stories;
+    under ``bisect_threshold`` the group without the story's first article becomes a story of its
+    own. That bar is calibrated, and at most the merge threshold, so that the merge pass does not
+    join what this pass cut.
+    """
+    bar = c.model.bisect_threshold
+    if bar <= 0.0:
+        return 0
+    cuts = 0
+    for num in sorted(c.index.active()):
+        story = c.stories.get(num)
+        if story is None or len(story.members) < c.config.bisect_min_members:
+            continue
+        halves = _halves(c, story)
+        if halves is None:
+            continue
+        keep, move = halves
+        p = _pair_probability(c, _scratch_story(c, keep), _scratch_story(c, move))
+        if p >= bar:
+            continue
+        for row_num in move:
+            _detach(c, row_num, story)
+        new = c.new_story(move[0], _fresh_story_id(c, move))
+        for row_num in move[1:]:
+            c.attach(row_num, new)
+        for row_num in move:
+            old = changed.get(row_num) or c.assigned[c.rows[row_num].id]
+            reason = (
+                f"split from {story.id} with {len(move) - 1} other article(s): its articles form two "
+                f"groups that are one story with p={p:.2f} only; was: {old.reason}"
+            )
+            signals = {**old.signals, "bisect_probability": round(p, 4)}
+            changed[row_num] = Assignment(old.article_id, new.id, round(1.0 - p, 4), reason, signals)
+        cuts += 1
+    return cuts
+
+
 def recluster(c: OnlineClusterer) -> list[Assignment]:
-    """Merge, split and reassign the active stories, then join lone articles to the story they are
-    nearest; the assignments that changed, in article order."""
+    """Merge, cut in two, split and reassign the active stories, then join lone articles to the
+    story they are nearest; the assignments that changed, in article order."""
     changed: dict[int, Assignment] = {}
     for drop, (keep, p) in sorted(_merge_pass(c).items()):
         source, target = c.stories[drop], c.stories[keep]
@@ -236,6 +363,7 @@ def recluster(c: OnlineClusterer) -> list[Assignment]:
             changed[row_num] = Assignment(old.article_id, target.id, old.score, reason, signals)
         _drop_story(c, source)
         c.index.upsert(target.num, target.title_sum, tuple(target.entities))
+    _bisect_pass(c, changed)
     detached: list[tuple[int, int, float]] = []
     for num in sorted(c.index.active()):
         story = c.stories[num]
@@ -260,7 +388,7 @@ def recluster(c: OnlineClusterer) -> list[Assignment]:
             assignment = c.explain_join(row, best, best_p, values, gap)
             c.attach(row_num, best)
         else:
-            new = c.new_story(row_num, story_id_for(row.id))
+            new = c.new_story(row_num, _fresh_story_id(c, [row_num]))
             signals = {"probability": round(1.0 - p, 4), "split_from": float(len(story.members))}
             assignment = Assignment(row.id, new.id, signals["probability"], "", signals)
         reason = f"split from {story.id} (p={p:.2f} of belonging); {assignment.reason}".rstrip("; ")

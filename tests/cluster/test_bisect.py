@@ -1,0 +1,80 @@
+"""The step of ``recluster`` that cuts a story made of two events in two, on hand-built vectors
+(one signal: title similarity, as in ``test_reassign``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from storylens.cluster.features import ArticleFeatures
+from storylens.cluster.model import FEATURES, ClusterConfig
+from storylens.cluster.online import OnlineClusterer, story_id_for
+from storylens.cluster.recluster import _fresh_story_id, recluster
+
+# p = sigmoid(10 * title - 5); the join threshold 0 puts every article into the first story
+WEIGHTS = {
+    "features": list(FEATURES),
+    "coef": [10.0] + [0.0] * (len(FEATURES) - 1),
+    "intercept": -5.0,
+    "threshold": 0.0,
+    "reassign_threshold": 0.5,
+    "merge_threshold": 1.01,
+    "split_threshold": 0.0,
+    "bisect_threshold": 0.4,
+}
+FIRST = [("a1", (1.0, 0.0, 0.0)), ("a2", (0.98, 0.2, 0.0))]  # one event
+SECOND = [("b1", (0.0, 1.0, 0.0)), ("b2", (0.2, 0.98, 0.0))]  # another, seen after the first
+
+
+def fused(
+    articles: list[tuple[str, tuple[float, float, float]]], bar: float = 0.4, **copies: str
+) -> OnlineClusterer:
+    c = OnlineClusterer(3, ClusterConfig(weights={**WEIGHTS, "bisect_threshold": bar}))
+    for article_id, vector in articles:
+        v = np.asarray(vector, dtype=np.float32)
+        v /= np.linalg.norm(v)
+        c.add(ArticleFeatures(article_id, v, v, {}, (), None, copies.get(article_id)))
+    assert len({a.story_id for a in c.assigned.values()}) == 1  # fused into one story
+    return c
+
+
+def test_a_story_of_two_events_is_cut_in_two() -> None:
+    c = fused(FIRST + SECOND)
+    story = c.assigned["a1"].story_id
+    changed = recluster(c)
+    assert sorted(a.article_id for a in changed) == ["b1", "b2"]
+    assert {a.story_id for a in changed} == {story_id_for("b1")}  # named after its first article
+    assert c.assigned["a1"].story_id == c.assigned["a2"].story_id == story  # the first keeps its id
+    # the halves' mean title similarity is about 0.2: p = sigmoid(10 * 0.2 - 5) = 0.05
+    assert c.assigned["b2"].reason.startswith(f"split from {story} with 1 other article(s): ")
+    assert "p=0.05" in c.assigned["b2"].reason
+    assert c.assigned["b2"].signals["bisect_probability"] == pytest.approx(0.05, abs=0.01)
+    assert recluster(c) == []  # stable: a second pass changes nothing
+
+
+def test_one_event_stays_whole_and_the_step_can_be_off() -> None:
+    one_event = [*FIRST, ("a3", (0.95, 0.3, 0.05)), ("a4", (0.99, 0.0, 0.1))]
+    assert recluster(fused(one_event)) == []
+    assert recluster(fused(FIRST + SECOND, bar=0.0)) == []  # bar 0: off
+
+
+def test_small_stories_are_left_to_the_single_member_steps() -> None:
+    assert recluster(fused(FIRST + SECOND[:1])) == []  # a group of one is not cut off here
+
+
+def test_a_wire_copy_stays_with_its_original() -> None:
+    # the copy reads like the second event (an edited republication), but it is a copy of a2
+    c = fused([*FIRST, *SECOND, ("a2-copy", (0.5, 0.87, 0.0))], **{"a2-copy": "a2"})
+    recluster(c)
+    assert c.assigned["a2-copy"].story_id == c.assigned["a2"].story_id == c.assigned["a1"].story_id
+    assert c.assigned["b1"].story_id == c.assigned["b2"].story_id != c.assigned["a1"].story_id
+
+
+def test_the_new_story_never_takes_the_id_of_a_story_that_still_exists() -> None:
+    c = fused(FIRST + SECOND)
+    rows = [c.row_of["b1"], c.row_of["b2"]]
+    assert _fresh_story_id(c, rows) == story_id_for("b1")
+    c.new_story(c.row_of["a1"], story_id_for("b1"))  # as when b1 seeded a story, then moved on
+    assert _fresh_story_id(c, rows) == story_id_for("b2")
+    c.new_story(c.row_of["a2"], story_id_for("b2"))
+    assert _fresh_story_id(c, rows) not in c.story_num
