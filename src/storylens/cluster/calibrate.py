@@ -21,10 +21,10 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    and split off), then the merge and split thresholds, chosen by grid search for the best mean
    of pairwise F1 and B3 F1 of the real online clusterer over both training sets. Reassignment
    bars that tie with the best (within ``TIE``) are told apart on a dated stream: synthetic
-   dates, date order, the recluster pass after every 100 articles. Then the bar under which the
-   recluster pass cuts a story in two (``calibrate_bisect``), and last the floor and factor of
+   dates, date order, the recluster pass after every 100 articles. Then the floor and factor of
    the pass that joins a lone article to a story it is nearer to than that story is to any other
-   (``calibrate_absorb``), both on the mean of the undated objective and the dated stream's.
+   (``calibrate_absorb``), and last the bar under which the recluster pass cuts a story in two
+   (``calibrate_bisect``), both on the mean of the undated objective and the dated stream's.
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR]`` (``--cache``
 keeps the training embeddings in ``DIR`` so that a second run skips the model).
@@ -368,7 +368,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     weights["threshold"], weights["reassign_threshold"] = threshold, bar
     base = round(_evaluate(sets, dims, weights, False), 4)
     merge_grid: dict[str, float] = {}
-    for merge in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, OFF):
+    for merge in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, OFF):
         merge_grid[str(merge)] = round(_evaluate(sets, dims, {**weights, "merge_threshold": merge}, True), 4)
     best_merge = max(merge_grid, key=lambda k: (merge_grid[k], float(k)))
     weights["merge_threshold"] = float(best_merge)
@@ -376,10 +376,10 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     for split in (0.0, 0.01, 0.02, 0.05):
         split_grid[str(split)] = round(_evaluate(sets, dims, {**weights, "split_threshold": split}, True), 4)
     weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
-    weights["bisect_threshold"], bisect_grid = calibrate_bisect(sets, dims, weights, seed)
     weights["absorb_threshold"], weights["absorb_ratio"], absorb_grid = calibrate_absorb(
         sets, dims, weights, seed
     )
+    weights["bisect_threshold"], bisect_grid = calibrate_bisect(sets, dims, weights, seed)
     weights["calibration"] = {
         "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",
         "objective": "mean of pairwise F1 and B3 F1 of the online clusterer, averaged over both sets",
@@ -389,8 +389,8 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "join_only_score": base,
         "merge_threshold_grid": merge_grid,
         "split_threshold_grid": split_grid,
-        "bisect_threshold_grid": bisect_grid,
         "absorb_threshold_grid": absorb_grid,
+        "bisect_threshold_grid": bisect_grid,
     }
     return weights
 
