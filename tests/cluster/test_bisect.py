@@ -27,9 +27,13 @@ SECOND = [("b1", (0.0, 1.0, 0.0)), ("b2", (0.2, 0.98, 0.0))]  # another, seen af
 
 
 def fused(
-    articles: list[tuple[str, tuple[float, float, float]]], bar: float = 0.4, **copies: str
+    articles: list[tuple[str, tuple[float, float, float]]],
+    bar: float = 0.4,
+    merge: float = 1.01,
+    **copies: str,
 ) -> OnlineClusterer:
-    c = OnlineClusterer(3, ClusterConfig(weights={**WEIGHTS, "bisect_threshold": bar}))
+    weights = {**WEIGHTS, "bisect_threshold": bar, "merge_threshold": merge}
+    c = OnlineClusterer(3, ClusterConfig(weights=weights))
     for article_id, vector in articles:
         v = np.asarray(vector, dtype=np.float32)
         v /= np.linalg.norm(v)
@@ -56,6 +60,13 @@ def test_one_event_stays_whole_and_the_step_can_be_off() -> None:
     one_event = [*FIRST, ("a3", (0.95, 0.3, 0.05)), ("a4", (0.99, 0.0, 0.1))]
     assert recluster(fused(one_event)) == []
     assert recluster(fused(FIRST + SECOND, bar=0.0)) == []  # bar 0: off
+
+
+def test_the_bar_is_held_to_the_merge_threshold() -> None:
+    # the halves are one story with p = 0.05: a merge threshold of 0.04 would join them again
+    assert recluster(fused(FIRST + SECOND, merge=0.04)) == []
+    c = fused(FIRST + SECOND, merge=0.06)
+    assert [a.article_id for a in recluster(c)] == ["b1", "b2"]
 
 
 def test_small_stories_are_left_to_the_single_member_steps() -> None:

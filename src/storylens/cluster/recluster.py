@@ -312,10 +312,10 @@ def _bisect_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
     follow it. Detaching single members cannot undo that. Here a story's members are split in two
     by 2-means and the two groups are scored story-to-story, as the merge pass scores two stories;
     under ``bisect_threshold`` the group without the story's first article becomes a story of its
-    own. That bar is calibrated, and at most the merge threshold, so that the merge pass does not
-    join what this pass cut.
+    own. That bar is calibrated, and held to at most the merge threshold, so that the merge pass
+    does not join what this pass cut.
     """
-    bar = c.model.bisect_threshold
+    bar = min(c.model.bisect_threshold, c.model.merge_threshold)
     if bar <= 0.0:
         return 0
     cuts = 0
