@@ -3,25 +3,15 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
-from storylens.cluster.features import ArticleFeatures
-from storylens.cluster.model import FEATURES, ClusterConfig
+from storylens.cluster.model import OFF, ClusterConfig
 from storylens.cluster.online import OnlineClusterer, story_id_for
 from storylens.cluster.recluster import _fresh_story_id, recluster
+from tests.cluster.vectors import ONE_SIGNAL, feats
 
-# p = sigmoid(10 * title - 5); the join threshold 0 puts every article into the first story
-WEIGHTS = {
-    "features": list(FEATURES),
-    "coef": [10.0] + [0.0] * (len(FEATURES) - 1),
-    "intercept": -5.0,
-    "threshold": 0.0,
-    "reassign_threshold": 0.5,
-    "merge_threshold": 1.01,
-    "split_threshold": 0.0,
-    "bisect_threshold": 0.4,
-}
+# the join threshold 0 puts every article into the first story
+WEIGHTS = {**ONE_SIGNAL, "threshold": 0.0, "reassign_threshold": 0.5, "bisect_threshold": 0.4}
 FIRST = [("a1", (1.0, 0.0, 0.0)), ("a2", (0.98, 0.2, 0.0))]  # one event
 SECOND = [("b1", (0.0, 1.0, 0.0)), ("b2", (0.2, 0.98, 0.0))]  # another, seen after the first
 
@@ -29,15 +19,13 @@ SECOND = [("b1", (0.0, 1.0, 0.0)), ("b2", (0.2, 0.98, 0.0))]  # another, seen af
 def fused(
     articles: list[tuple[str, tuple[float, float, float]]],
     bar: float = 0.4,
-    merge: float = 1.01,
+    merge: float = OFF,
     **copies: str,
 ) -> OnlineClusterer:
     weights = {**WEIGHTS, "bisect_threshold": bar, "merge_threshold": merge}
     c = OnlineClusterer(3, ClusterConfig(weights=weights))
     for article_id, vector in articles:
-        v = np.asarray(vector, dtype=np.float32)
-        v /= np.linalg.norm(v)
-        c.add(ArticleFeatures(article_id, v, v, {}, (), None, copies.get(article_id)))
+        c.add(feats(article_id, vector, copies.get(article_id)))
     assert len({a.story_id for a in c.assigned.values()}) == 1  # fused into one story
     return c
 

@@ -2,30 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from storylens.cluster.features import ArticleFeatures
-from storylens.cluster.model import FEATURES, ClusterConfig
+from storylens.cluster.model import ClusterConfig
 from storylens.cluster.online import OnlineClusterer
 from storylens.cluster.recluster import recluster
-
-# p = sigmoid(10 * title - 5): joins at title similarity >= 0.5 when the threshold is 0.5
-WEIGHTS = {
-    "features": list(FEATURES),
-    "coef": [10.0] + [0.0] * (len(FEATURES) - 1),
-    "intercept": -5.0,
-    "threshold": 0.5,
-    "merge_threshold": 1.01,
-    "split_threshold": 0.0,
-}
-
-
-def feats(
-    article_id: str, vector: tuple[float, float, float], duplicate_of: str | None = None
-) -> ArticleFeatures:
-    v = np.asarray(vector, dtype=np.float32)
-    v /= np.linalg.norm(v)
-    return ArticleFeatures(article_id, v, v, {}, (), None, duplicate_of)
+from tests.cluster.vectors import ONE_SIGNAL as WEIGHTS
+from tests.cluster.vectors import feats
 
 
 def stream(rounds: int = 3, bar: float | None = None) -> OnlineClusterer:

@@ -251,6 +251,12 @@ def _evaluate_both(
     return (_evaluate(sets, dims, weights, True) + _evaluate(sets, dims, weights, True, seed)) / 2
 
 
+def _best(grid: dict[str, float], off: str) -> str:
+    """The grid's best setting; ``off`` unless another beats it by more than a tie (``TIE``)."""
+    best = max(grid, key=lambda k: grid[k])
+    return off if grid[best] < grid[off] + TIE else best
+
+
 def calibrate_bisect(
     sets: list[tuple[list[ArticleFeatures], list[str]]],
     dims: tuple[int, int],
@@ -268,8 +274,7 @@ def calibrate_bisect(
         str(bar): round(_evaluate_both(sets, dims, {**weights, "bisect_threshold": bar}, seed), 4)
         for bar in [0.0, *bars]
     }
-    best = max(grid, key=lambda k: grid[k])
-    return (0.0 if grid[best] < grid["0.0"] + TIE else float(best)), grid
+    return float(_best(grid, off="0.0")), grid
 
 
 def calibrate_absorb(
@@ -290,10 +295,7 @@ def calibrate_absorb(
     for floor, ratio in [(OFF, 1.0)] + [(f, r) for f in ABSORB_FLOORS for r in ABSORB_RATIOS]:
         trial = {**weights, "absorb_threshold": floor, "absorb_ratio": ratio}
         grid[f"{floor}/{ratio}"] = round(_evaluate_both(sets, dims, trial, seed), 4)
-    best = max(grid, key=lambda k: grid[k])
-    if grid[best] < grid[off] + TIE:
-        best = off
-    floor, ratio = (float(x) for x in best.split("/"))
+    floor, ratio = (float(x) for x in _best(grid, off).split("/"))
     return floor, ratio, grid
 
 

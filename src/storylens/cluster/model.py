@@ -113,33 +113,23 @@ def load_model(config: ClusterConfig, embedder: str = "static") -> ScoringModel:
     names = list(data["features"])
     if tuple(names) != FEATURES:
         raise ValueError(f"weights are for features {names}, expected {list(FEATURES)}")
-    threshold = float(config.threshold if config.threshold is not None else data["threshold"])
+
+    def setting(name: str, default: float | None = None) -> float:
+        """``config``'s value for ``name``, else the weights' (``default`` where they have none)."""
+        value = getattr(config, name)
+        if value is None:
+            value = data[name] if default is None else data.get(name, default)
+        return float(value)
+
+    threshold = setting("threshold")
     return ScoringModel(
         coef=tuple(float(c) for c in data["coef"]),
         intercept=float(data["intercept"]),
         threshold=threshold,
-        merge_threshold=float(
-            config.merge_threshold if config.merge_threshold is not None else data["merge_threshold"]
-        ),
-        split_threshold=float(
-            config.split_threshold if config.split_threshold is not None else data["split_threshold"]
-        ),
-        reassign_threshold=float(
-            config.reassign_threshold
-            if config.reassign_threshold is not None
-            else data.get("reassign_threshold", threshold)
-        ),
-        absorb_threshold=float(
-            config.absorb_threshold
-            if config.absorb_threshold is not None
-            else data.get("absorb_threshold", OFF)
-        ),
-        absorb_ratio=float(
-            config.absorb_ratio if config.absorb_ratio is not None else data.get("absorb_ratio", 1.0)
-        ),
-        bisect_threshold=float(
-            config.bisect_threshold
-            if config.bisect_threshold is not None
-            else data.get("bisect_threshold", 0.0)
-        ),
+        merge_threshold=setting("merge_threshold"),
+        split_threshold=setting("split_threshold"),
+        reassign_threshold=setting("reassign_threshold", threshold),
+        absorb_threshold=setting("absorb_threshold", OFF),
+        absorb_ratio=setting("absorb_ratio", 1.0),
+        bisect_threshold=setting("bisect_threshold", 0.0),
     )

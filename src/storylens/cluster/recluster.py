@@ -281,7 +281,6 @@ def _halves(c: OnlineClusterer, story: StoryState) -> tuple[list[int], list[int]
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
     first, second = np.unravel_index(int(np.argmin(vectors @ vectors.T)), (len(members), len(members)))
     centres = vectors[[first, second]]
-    labels = np.zeros(len(members), dtype=np.int64)
     for _ in range(20):
         labels = np.argmax(vectors @ centres.T, axis=1)
         if labels.min() == labels.max():
