@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from storylens.cluster.features import ArticleFeatures
 from storylens.cluster.model import ClusterConfig
 from storylens.cluster.online import OnlineClusterer
@@ -98,3 +100,47 @@ def test_a_lone_article_stays_alone_when_its_story_has_a_nearer_neighbour() -> N
 
 def test_absorbing_lone_articles_is_off_without_a_floor() -> None:
     assert recluster(absorbing(floor=None)) == []
+
+
+def _crowd() -> OnlineClusterer:
+    """120 articles around 20 topics in 16 dimensions, near enough that moves cascade over rounds;
+    each article sees its 3 nearest stories."""
+    rng = np.random.default_rng(5)
+    centres = rng.normal(size=(20, 16))
+    c = OnlineClusterer(16, ClusterConfig(weights=WEIGHTS, reassign_threshold=0.3, neighbours=3))
+    for i in range(120):
+        v = centres[i % 20] + rng.normal(scale=0.6, size=16)
+        v = (v / np.linalg.norm(v)).astype(np.float32)
+        c.add(ArticleFeatures(f"n{i}", v, v, {}, (), None, None))
+    return c
+
+
+def test_later_rounds_rescore_only_articles_near_a_change_with_the_same_outcome(monkeypatch) -> None:
+    import storylens.cluster.recluster as module
+
+    calls = {"n": 0}
+    best_story = OnlineClusterer.best_story
+
+    def counted(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        return best_story(self, *args, **kwargs)
+
+    monkeypatch.setattr(OnlineClusterer, "best_story", counted)
+    skipping = _crowd()
+    recluster(skipping)
+    with_skips = calls["n"]
+
+    reassign = module._reassign_pass
+    monkeypatch.setattr(module, "_reassign_pass", lambda c, changed, touched, looked: reassign(c, changed))
+    calls["n"] = 0
+    full = _crowd()
+    recluster(full)
+    assert {k: a.story_id for k, a in skipping.assigned.items()} == {
+        k: a.story_id for k, a in full.assigned.items()
+    }
+    assert {k: a.reason for k, a in skipping.assigned.items()} == {
+        k: a.reason for k, a in full.assigned.items()
+    }
+    moved = sum(a.reason.startswith("moved from") for a in full.assigned.values())
+    assert moved >= 2  # the rounds did move articles, so later rounds had work to skip
+    assert with_skips < calls["n"]

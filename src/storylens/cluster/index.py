@@ -18,7 +18,12 @@ __all__ = ["CandidateIndex"]
 
 
 class CandidateIndex:
-    """usearch HNSW (cosine) over story centroids keyed by story number, plus entity postings."""
+    """usearch HNSW (cosine) over story centroids keyed by story number, plus entity postings.
+
+    Every call into usearch runs on one thread: with its default (all cores) the graph, and so the
+    candidates a story is offered, could differ from one run to the next, and re-running the same
+    stream gave different stories.
+    """
 
     def __init__(self, dim: int, per_entity: int = 8) -> None:
         from usearch.index import Index
@@ -43,9 +48,9 @@ class CandidateIndex:
     def upsert(self, story: int, centroid: np.ndarray, new_entities: tuple[int, ...] = ()) -> None:
         """Insert or move a story's centroid; add the story to the postings of ``new_entities``."""
         if story in self._active:
-            self._ann.remove(story)
+            self._ann.remove(story, threads=1)
             self._removed += 1
-        self._ann.add(story, centroid)
+        self._ann.add(story, centroid, threads=1)
         self._active.add(story)
         for key in new_entities:
             posting = self._postings.setdefault(key, [])
@@ -59,7 +64,7 @@ class CandidateIndex:
     def remove(self, story: int) -> None:
         """Take a story out of the ANN index (its postings are filtered lazily)."""
         if story in self._active:
-            self._ann.remove(story)
+            self._ann.remove(story, threads=1)
             self._active.discard(story)
             self._removed += 1
         if self._removed > 4096 and self._removed > 2 * len(self._active):
@@ -72,7 +77,7 @@ class CandidateIndex:
         vectors = self._ann.get(keys) if len(keys) else None
         self._ann = self._make()
         if vectors is not None:
-            self._ann.add(keys, np.asarray(vectors, dtype=np.float32))
+            self._ann.add(keys, np.asarray(vectors, dtype=np.float32), threads=1)
         self._postings = {
             key: [story for story in posting if story in self._active]
             for key, posting in self._postings.items()
@@ -86,7 +91,9 @@ class CandidateIndex:
 
         found: list[int] = []
         if self._active:
-            matches = self._ann.search(np.asarray(vector, dtype=np.float32), min(k, len(self._active)))
+            matches = self._ann.search(
+                np.asarray(vector, dtype=np.float32), min(k, len(self._active)), threads=1
+            )
             found.extend(int(key) for key in matches.keys)
         seen = set(found)
         for key in entities:

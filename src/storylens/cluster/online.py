@@ -362,9 +362,10 @@ class OnlineClusterer:
         return self.index.query(row.title_vec, self.config.neighbours, tuple(probes))
 
     def best_story(
-        self, row: Row, exclude_story: int | None = None
+        self, row: Row, exclude_story: int | None = None, candidates: list[int] | None = None
     ) -> tuple[StoryState | None, float, tuple[tuple[float, ...], float | None]]:
-        """Most likely candidate story for ``row``, its probability and (signals, gap)."""
+        """Most likely candidate story for ``row``, its probability and (signals, gap);
+        ``candidates`` is ``self.candidates(row)`` when already at hand."""
         import numpy as np
 
         weighted, norm, mass = self.article_terms(row)
@@ -373,7 +374,7 @@ class OnlineClusterer:
         best_info: tuple[tuple[float, ...], float | None] = ((), None)
         title_vec = row.title_vec.astype(np.float32)  # once, not per candidate
         body_vec = row.body_vec.astype(np.float32)
-        for num in self.candidates(row):
+        for num in self.candidates(row) if candidates is None else candidates:
             if num == exclude_story:
                 continue
             story = self.stories[num]

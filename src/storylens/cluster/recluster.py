@@ -145,9 +145,22 @@ def _p_belongs(c: OnlineClusterer, row: Row, story: StoryState) -> float:
     return c.model.probability(values)
 
 
-def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
-    """Move articles to the story the model now prefers; the number of moves."""
-    moves = 0
+def _reassign_pass(
+    c: OnlineClusterer,
+    changed: dict[int, Assignment],
+    touched: set[int] | None = None,
+    looked: dict[int, list[int]] | None = None,
+) -> set[int]:
+    """Move articles to the story the model now prefers; the stories that lost or gained one.
+
+    ``touched`` holds the stories changed by the previous round (``None``: look at every article).
+    An article whose own story and candidate stories have not changed since that round began, with
+    the same candidates as when it was last looked at (``looked``: row -> candidates, kept across
+    rounds), would meet the same scores and stay where it is, so it is not scored again.
+    """
+    if looked is None:
+        looked = {}
+    moved: set[int] = set()
     for num in sorted(c.index.active()):
         story = c.stories.get(num)
         if story is None:
@@ -157,11 +170,22 @@ def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
             row = c.rows[row_num]
             if row.duplicate_of is not None or row.id in originals:
                 continue  # wire copies stay with their original, and originals with their copies
+            candidates = c.candidates(row)
+            if (
+                touched is not None
+                and num not in touched
+                and num not in moved
+                and looked.get(row_num) == candidates
+                and touched.isdisjoint(candidates)
+                and moved.isdisjoint(candidates)
+            ):
+                continue
+            looked[row_num] = candidates
             alone = len(story.members) == 1
             bar = c.model.reassign_threshold
             # a story of its own: any other story reaching the bar is preferred
             own = bar if alone else _p_belongs(c, row, story)
-            best, best_p, (values, gap) = c.best_story(row, exclude_story=num)
+            best, best_p, (values, gap) = c.best_story(row, exclude_story=num, candidates=candidates)
             if best is None or best_p < bar or best_p <= own:
                 continue
             if alone:
@@ -173,10 +197,10 @@ def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
             was = "its own story" if alone else f"p={own:.2f} there"
             reason = f"moved from {story.id} ({was}); {assignment.reason}"
             changed[row_num] = Assignment(row.id, best.id, assignment.score, reason, assignment.signals)
-            moves += 1
+            moved.update((num, best.num))
             if alone:
                 break
-    return moves
+    return moved
 
 
 def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
@@ -394,8 +418,11 @@ def recluster(c: OnlineClusterer) -> list[Assignment]:
         changed[row_num] = Assignment(
             row.id, assignment.story_id, assignment.score, reason, assignment.signals
         )
+    touched: set[int] | None = None
+    looked: dict[int, list[int]] = {}
     for _ in range(c.config.reassign_rounds):
-        if not _reassign_pass(c, changed):
+        touched = _reassign_pass(c, changed, touched, looked)
+        if not touched:
             break
     _absorb_pass(c, changed)
     out = []
