@@ -6,9 +6,11 @@ import dataclasses
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storylens.cluster import StoryClusterer
-from storylens.cluster.features import extract_names, parse_day, tokenize
+from storylens.cluster.features import compute_features, extract_names, number_terms, parse_day, tokenize
 from storylens.cluster.index import CandidateIndex
 from storylens.eval.clustering import paired_bootstrap, scores
 from tests.cluster.conftest import QUAKE_ONE_A, QUAKE_TWO
@@ -53,6 +55,43 @@ def test_features_tokens_names_and_dates() -> None:
     assert "Ilsa Brandt" in names and "Veloria Seismic Institute" in names and "Police" not in names
     assert parse_day("2031-03-04") == pytest.approx(parse_day("2031-03-05T00:00:00Z") - 1)  # type: ignore[operator]
     assert parse_day("last Tuesday") is None and parse_day(None) is None
+
+
+def test_numbers_are_keyword_terms_written_one_way() -> None:
+    text = "Claims rose to 6.6 million, 40,000 marched (police said 40000); 14.7% on 2031-05-03 at 10:30."
+    assert number_terms(text) == ["#6.6", "#40000", "#40000", "#14.7", "#2031", "#10", "#30"]
+    # single digits, leading zeros and trailing decimal zeros carry nothing of their own
+    assert number_terms("3 people, 07 May, 5.0 magnitude, 6.60 million, 0.50 and 0.0") == ["#6.6", "#0.5"]
+
+
+def test_numbers_reach_the_keyword_terms_and_read_without_their_mark() -> None:
+    vocabulary: dict[int, str] = {}
+    (features,) = compute_features([QUAKE_ONE_A], _StubEmbedder(), vocabulary)
+    assert "6.8" in vocabulary.values() and "#6.8" not in vocabulary.values()
+    assert len(features.terms) == len(set(tokenize(f"{QUAKE_ONE_A.title} {QUAKE_ONE_A.text}"))) + 2  # 6.8, 12
+
+
+class _StubEmbedder:
+    name, dim = "stub", 2
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return np.ones((len(texts), 2), dtype=np.float32) / np.sqrt(2)
+
+
+@given(st.integers(min_value=10, max_value=10**12), st.sampled_from(["", ".0", ".00"]))
+@settings(max_examples=200, deadline=None)
+def test_a_number_is_one_term_with_or_without_thousands_separators(n: int, zeros: str) -> None:
+    plain, grouped = f"{n}{zeros}", f"{n:,}{zeros}"
+    assert number_terms(f"about {plain} people") == number_terms(f"about {grouped} people") == [f"#{n}"]
+
+
+@given(st.text(alphabet="0123456789.,% -abc", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_number_terms_are_marked_numbers_without_separators(text: str) -> None:
+    for term in number_terms(text):
+        assert term.startswith("#") and "," not in term and len(term) >= 3
+        float(term[1:])  # reads as a number
+        assert not term.endswith(".") and not (term[1] == "0" and term[2:3].isdigit())
 
 
 def test_candidate_index_finds_nearest_and_entity_postings_and_forgets_removed() -> None:
