@@ -2,8 +2,8 @@
 
 Floors are the scores measured with the committed model and weights.json on the same slices
 (ECB+ dev: all 197 docs; NeuS val: first 450 articles of the seeded shuffle) minus a margin of
-about 0.04 (measured: ECB+ 0.901 / 0.911, NeuS slice 0.624 / 0.874; ECB+ dev as a dated stream
-0.877 / 0.923). Skips when the data is absent.
+about 0.04 (measured: ECB+ 0.894 / 0.895, NeuS slice 0.609 / 0.877; ECB+ dev as a dated stream
+0.888 / 0.935). Skips when the data is absent.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from storylens.eval import default_data_dir
 
 DATA = default_data_dir()
 FLOORS = {
-    "ecbplus": {"pairwise_f1": 0.87, "b3_f1": 0.88},
-    "neus": {"pairwise_f1": 0.59, "b3_f1": 0.84},
+    "ecbplus": {"pairwise_f1": 0.85, "b3_f1": 0.85},
+    "neus": {"pairwise_f1": 0.57, "b3_f1": 0.84},
 }
 LIMITS = {"ecbplus": None, "neus": 450}
-DATED_FLOORS = {"pairwise_f1": 0.83, "b3_f1": 0.88}
+DATED_FLOORS = {"pairwise_f1": 0.85, "b3_f1": 0.89}
 
 
 @pytest.mark.skipif(not (DATA / "ecbplus").exists() or not (DATA / "neus").exists(), reason="no shared data")

@@ -2,9 +2,9 @@
 
 Reads ``ArticleFeatures`` in publication order; for each article retrieves candidate stories
 (ANN over active story centroids + entity postings), scores each with the learned model over
-several signals (title/lead and body embeddings, TF-IDF keywords with incremental IDF, rarity-
-weighted shared entities, time proximity) and either joins the most likely story or
-starts a new one. Writes one ``Assignment`` per article, with its signals and a readable reason.
+several signals (title/lead and body embeddings, TF-IDF keywords (words and numbers) with
+incremental IDF, rarity-weighted shared entities, time proximity) and either joins the most
+likely story or starts a new one. Writes one ``Assignment`` per article, with its signals and a readable reason.
 """
 
 from __future__ import annotations
