@@ -2,8 +2,8 @@
 
 Reads ``ClusterItem`` records (title, text, entities, published, duplicate_of) and an embedder;
 writes ``ArticleFeatures``: two dense vectors (title + lead, body), hashed keyword counts (words
-and numbers), entity keys and the publication day. Everything the online clusterer needs later is here, so the
-clustering step itself never touches text or a model.
+and numbers), entity keys and the publication day. Everything the online clusterer needs later
+is here, so the clustering step itself never touches text or a model.
 """
 
 from __future__ import annotations

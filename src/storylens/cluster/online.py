@@ -4,7 +4,8 @@ Reads ``ArticleFeatures`` in publication order; for each article retrieves candi
 (ANN over active story centroids + entity postings), scores each with the learned model over
 several signals (title/lead and body embeddings, TF-IDF keywords (words and numbers) with
 incremental IDF, rarity-weighted shared entities, time proximity) and either joins the most
-likely story or starts a new one. Writes one ``Assignment`` per article, with its signals and a readable reason.
+likely story or starts a new one. Writes one ``Assignment`` per article, with its signals and a
+readable reason.
 """
 
 from __future__ import annotations
