@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -253,6 +254,12 @@ def _evaluate_both(
     return (_evaluate(sets, dims, weights, True) + _evaluate(sets, dims, weights, True, seed)) / 2
 
 
+def _scored(step: str, setting: object, value: float) -> float:
+    """``value`` rounded for the grid, after a progress line on stderr (a run takes about an hour)."""
+    print(f"{step} {setting}: {value:.4f}", file=sys.stderr, flush=True)
+    return round(value, 4)
+
+
 def _best(grid: dict[str, float], off: str) -> str:
     """The grid's best setting; ``off`` unless another beats it by more than a tie (``TIE``)."""
     best = max(grid, key=lambda k: grid[k])
@@ -273,7 +280,9 @@ def calibrate_bisect(
     """
     bars = [b for b in BISECT_BARS if b <= weights["merge_threshold"]]
     grid = {
-        str(bar): round(_evaluate_both(sets, dims, {**weights, "bisect_threshold": bar}, seed), 4)
+        str(bar): _scored(
+            "cut in two", bar, _evaluate_both(sets, dims, {**weights, "bisect_threshold": bar}, seed)
+        )
         for bar in [0.0, *bars]
     }
     return float(_best(grid, off="0.0")), grid
@@ -296,7 +305,9 @@ def calibrate_absorb(
     off = f"{OFF}/1.0"
     for floor, ratio in [(OFF, 1.0)] + [(f, r) for f in ABSORB_FLOORS for r in ABSORB_RATIOS]:
         trial = {**weights, "absorb_threshold": floor, "absorb_ratio": ratio}
-        grid[f"{floor}/{ratio}"] = round(_evaluate_both(sets, dims, trial, seed), 4)
+        grid[f"{floor}/{ratio}"] = _scored(
+            "lone article", f"{floor}/{ratio}", _evaluate_both(sets, dims, trial, seed)
+        )
     floor, ratio = (float(x) for x in _best(grid, off).split("/"))
     return floor, ratio, grid
 
@@ -351,9 +362,9 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     grid: dict[str, float] = {}
     for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
         for bar in REASSIGN_BARS:
-            grid[f"{threshold}/{bar}"] = round(
-                _evaluate(sets, dims, {**weights, "threshold": threshold, "reassign_threshold": bar}, True),
-                4,
+            trial = {**weights, "threshold": threshold, "reassign_threshold": bar}
+            grid[f"{threshold}/{bar}"] = _scored(
+                "join/reassign", f"{threshold}/{bar}", _evaluate(sets, dims, trial, True)
             )
     best = max(grid, key=lambda k: grid[k])
     threshold, bar = (float(x) for x in best.split("/"))
@@ -362,11 +373,9 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     stream_grid: dict[str, float] = {}
     if len(tied) > 1:
         for b in tied:
-            stream_grid[f"{threshold}/{b}"] = round(
-                _evaluate(
-                    sets, dims, {**weights, "threshold": threshold, "reassign_threshold": b}, True, seed
-                ),
-                4,
+            trial = {**weights, "threshold": threshold, "reassign_threshold": b}
+            stream_grid[f"{threshold}/{b}"] = _scored(
+                "tied reassignment bar, dated", f"{threshold}/{b}", _evaluate(sets, dims, trial, True, seed)
             )
         bar = float(max(stream_grid, key=lambda k: stream_grid[k]).split("/")[1])
     weights["threshold"], weights["reassign_threshold"] = threshold, bar
@@ -376,12 +385,13 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
     merge_grid: dict[str, float] = {}
     for merge in MERGE_THRESHOLDS:
         trial = {**weights, "merge_threshold": merge}
-        merge_grid[str(merge)] = round(_evaluate_both(sets, dims, trial, seed), 4)
+        merge_grid[str(merge)] = _scored("merge", merge, _evaluate_both(sets, dims, trial, seed))
     best_merge = max(merge_grid, key=lambda k: (merge_grid[k], float(k)))
     weights["merge_threshold"] = float(best_merge)
     split_grid: dict[str, float] = {}
     for split in (0.0, 0.01, 0.02, 0.05):
-        split_grid[str(split)] = round(_evaluate(sets, dims, {**weights, "split_threshold": split}, True), 4)
+        trial = {**weights, "split_threshold": split}
+        split_grid[str(split)] = _scored("split", split, _evaluate(sets, dims, trial, True))
     weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
     weights["absorb_threshold"], weights["absorb_ratio"], absorb_grid = calibrate_absorb(
         sets, dims, weights, seed
