@@ -109,9 +109,7 @@ def _crowd() -> OnlineClusterer:
     centres = rng.normal(size=(20, 16))
     c = OnlineClusterer(16, ClusterConfig(weights=WEIGHTS, reassign_threshold=0.3, neighbours=3))
     for i in range(120):
-        v = centres[i % 20] + rng.normal(scale=0.6, size=16)
-        v = (v / np.linalg.norm(v)).astype(np.float32)
-        c.add(ArticleFeatures(f"n{i}", v, v, {}, (), None, None))
+        c.add(feats(f"n{i}", centres[i % 20] + rng.normal(scale=0.6, size=16)))
     return c
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ ONE_SIGNAL: dict[str, Any] = {
 
 
 def feats(
-    article_id: str, vector: tuple[float, float, float], duplicate_of: str | None = None
+    article_id: str, vector: Sequence[float] | np.ndarray, duplicate_of: str | None = None
 ) -> ArticleFeatures:
     """An undated article whose title and body vectors are both ``vector``, made unit length."""
     v = np.asarray(vector, dtype=np.float32)

@@ -313,11 +313,10 @@ def _halves(c: OnlineClusterer, story: StoryState) -> tuple[list[int], list[int]
         if np.allclose(moved, centres):
             break
         centres = moved
-    position = {m: i for i, m in enumerate(members)}
     group = {m: int(labels[i]) for i, m in enumerate(members)}
     for m in members:
         original = c.row_of.get(c.rows[m].duplicate_of or "")
-        if original in position:
+        if original in group:
             group[m] = group[original]
     keep = [m for m in members if group[m] == group[members[0]]]
     move = [m for m in members if group[m] != group[members[0]]]
