@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from storylens.cluster.calibrate import calibrate_bisect
+from storylens.cluster.calibrate import TIE, Confirmation, _best, calibrate_bisect
+from storylens.eval.clustering import shuffled
 from tests.cluster.vectors import ONE_SIGNAL, feats
 
 
@@ -25,3 +28,44 @@ def test_a_grid_step_scores_every_setting_reports_each_and_keeps_off_on_a_tie(
     assert set(grid.values()) == {1.0}
     lines = capsys.readouterr().err.splitlines()
     assert lines == ["cut in two 0.0: 1.0000", "cut in two 0.2: 1.0000", "cut in two 0.3: 1.0000"]
+
+
+def test_a_setting_gaining_less_than_a_tie_comes_on_only_when_every_further_shuffle_confirms_it() -> None:
+    asked: list[str] = []
+
+    def confirms(answer: bool) -> Callable[[str], bool]:
+        def gains_elsewhere(setting: str) -> bool:
+            asked.append(setting)
+            return answer
+
+        return gains_elsewhere
+
+    small_gain = {"off": 0.8, "a": 0.801, "b": 0.7}
+    assert _best(small_gain, "off", confirms(True)) == "a"
+    assert _best(small_gain, "off", confirms(False)) == "off"
+    assert asked == ["a", "a"]  # only the best setting is checked
+    asked.clear()
+    assert _best({"off": 0.8, "a": 0.8 + 2 * TIE}, "off", confirms(False)) == "a"  # clear gain: no check
+    assert _best({"off": 0.8, "a": 0.8}, "off", confirms(True)) == "off"  # no gain: no check
+    assert asked == []
+
+
+def test_confirmation_scores_each_shuffle_until_one_does_not_gain(capsys: pytest.CaptureFixture[str]) -> None:
+    articles = [
+        feats("a1", (1, 0, 0)),
+        feats("a2", (1, 0.1, 0)),
+        feats("b1", (0, 1, 0)),
+        feats("b2", (0, 1, 0.1)),
+    ]
+    labels = ["a", "a", "b", "b"]
+    shuffles = [(seed, [shuffled(articles, labels, seed)]) for seed in (1, 2)]
+    separate = {**ONE_SIGNAL, "threshold": 0.5}
+    lumped = {**ONE_SIGNAL, "threshold": 0.0}  # every article joins the first story
+    confirm = Confirmation(shuffles, (3, 3))
+    assert confirm("separate", separate, lumped)
+    assert list(confirm.gains) == ["separate, shuffle 1", "separate, shuffle 2"]
+    assert all(gain > 0 for gain in confirm.gains.values())
+    assert not confirm("lumped", lumped, separate)
+    assert list(confirm.gains)[2:] == ["lumped, shuffle 1"]  # stops at the first shuffle without a gain
+    assert capsys.readouterr().err.splitlines()[-1].startswith("lumped, shuffle 1: -")
+    assert not Confirmation([], (3, 3))("anything", separate, lumped)  # nothing to confirm on

@@ -25,7 +25,10 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    on the mean of the undated objective and that dated stream's. Then the floor and factor of
    the pass that joins a lone article to a story it is nearer to than that story is to any other
    (``calibrate_absorb``), and last the bar under which the recluster pass cuts a story in two
-   (``calibrate_bisect``), both on the same mean.
+   (``calibrate_bisect``), both on the same mean. Each of these two steps stays off unless its best
+   setting beats off by more than ``TIE``, or beats it by less and also gains over off on every
+   one of ``CONFIRM_SEEDS``' further shuffles of the training sets (each with its own synthetic
+   dates): a small gain that every order of the stream shows is a real one.
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR]`` (``--cache``
 keeps the training embeddings in ``DIR`` so that a second run skips the model).
@@ -37,7 +40,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +56,9 @@ BISECT_BARS = (0.2, 0.3, 0.4, 0.5)  # cut a story in two when its halves are one
 ABSORB_FLOORS = (0.02, 0.05)  # least p for a lone article to join its nearest story
 ABSORB_RATIOS = (1.0, 2.0, 4.0)  # ... as a multiple of that story's p with its nearest other story
 TIE = 0.002  # grid scores this close to the best are a tie (differences of a few articles)
+CONFIRM_SEEDS = (21, 7, 99)  # further shuffles on which a step gaining under TIE must gain every time
+
+TrainSets = list[tuple[list[ArticleFeatures], list[str]]]  # (features, gold story) per data set
 
 
 def candidate_pairs(
@@ -122,7 +128,7 @@ def _dated(f: ArticleFeatures, day: float | None) -> ArticleFeatures:
 
 
 def _evaluate(
-    sets: list[tuple[list[ArticleFeatures], list[str]]],
+    sets: TrainSets,
     dims: tuple[int, int],
     weights: dict[str, Any],
     recluster: bool,
@@ -245,7 +251,7 @@ def _cache_file(cache: Path | None, embedder_name: str) -> Path | None:
 
 
 def _evaluate_both(
-    sets: list[tuple[list[ArticleFeatures], list[str]]],
+    sets: TrainSets,
     dims: tuple[int, int],
     weights: dict[str, Any],
     seed: int,
@@ -260,23 +266,55 @@ def _scored(step: str, setting: object, value: float) -> float:
     return round(value, 4)
 
 
-def _best(grid: dict[str, float], off: str) -> str:
-    """The grid's best setting; ``off`` unless another beats it by more than a tie (``TIE``)."""
+def _best(grid: dict[str, float], off: str, gains_elsewhere: Callable[[str], bool]) -> str:
+    """The grid's best setting, or ``off``.
+
+    A setting that beats ``off`` by more than a tie (``TIE``) wins outright; one that beats it by
+    less wins only if ``gains_elsewhere`` confirms it (see ``Confirmation``).
+    """
     best = max(grid, key=lambda k: grid[k])
-    return off if grid[best] < grid[off] + TIE else best
+    if grid[best] >= grid[off] + TIE:
+        return best
+    return best if grid[best] > grid[off] and gains_elsewhere(best) else off
+
+
+class Confirmation:
+    """Checks a setting that gains under ``TIE`` on further shuffles of the training sets.
+
+    ``shuffles`` holds (seed, sets) pairs; each gain is printed on stderr and kept in ``gains``
+    for the calibration record. With no shuffles nothing is confirmed.
+    """
+
+    def __init__(self, shuffles: Sequence[tuple[int, TrainSets]], dims: tuple[int, int]) -> None:
+        self.shuffles = shuffles
+        self.dims = dims
+        self.gains: dict[str, float] = {}
+
+    def __call__(self, step: str, on: dict[str, Any], off: dict[str, Any]) -> bool:
+        """Whether weights ``on`` beat ``off`` (``_evaluate_both``) on every shuffle; stops at the
+        first where they do not."""
+        for seed, sets in self.shuffles:
+            gain = _evaluate_both(sets, self.dims, on, seed) - _evaluate_both(sets, self.dims, off, seed)
+            self.gains[f"{step}, shuffle {seed}"] = round(gain, 4)
+            print(f"{step}, shuffle {seed}: {gain:+.4f} over off", file=sys.stderr, flush=True)
+            if gain <= 0:
+                return False
+        return bool(self.shuffles)
 
 
 def calibrate_bisect(
-    sets: list[tuple[list[ArticleFeatures], list[str]]],
+    sets: TrainSets,
     dims: tuple[int, int],
     weights: dict[str, Any],
     seed: int,
+    confirm: Confirmation | None = None,
 ) -> tuple[float, dict[str, float]]:
     """The bar under which the recluster pass cuts a story in two, and the grid.
 
     Bars above the merge threshold are not tried: the next merge pass would join the halves again.
     Scored as the mean of the undated objective and the dated stream's (stories that fuse two
-    events grow where many run at once); off (0) wins ties.
+    events grow where many run at once). Off (0) wins ties unless ``confirm`` finds that the best
+    bar gains on every further shuffle.
     """
     bars = [b for b in BISECT_BARS if b <= weights["merge_threshold"]]
     grid = {
@@ -285,30 +323,42 @@ def calibrate_bisect(
         )
         for bar in [0.0, *bars]
     }
-    return float(_best(grid, off="0.0")), grid
+
+    def confirmed(bar: str) -> bool:
+        on, off = ({**weights, "bisect_threshold": float(b)} for b in (bar, 0.0))
+        return confirm is not None and confirm(f"cut in two {bar}", on, off)
+
+    return float(_best(grid, "0.0", confirmed)), grid
 
 
 def calibrate_absorb(
-    sets: list[tuple[list[ArticleFeatures], list[str]]],
+    sets: TrainSets,
     dims: tuple[int, int],
     weights: dict[str, Any],
     seed: int,
+    confirm: Confirmation | None = None,
 ) -> tuple[float, float, dict[str, float]]:
     """The floor and ratio of the pass that joins lone articles to their nearest story, and the grid.
 
     Scored as the mean of the undated objective and the dated stream's: how often a lone article
     has a story nearer than that story's neighbours depends on how many stories run at once, and
     only the dated stream, where a day brings about 40 new stories (NeuS train), shows a crowd.
-    Off (floor above 1) wins ties.
+    Off (floor above 1) wins ties unless ``confirm`` finds that the best setting gains on every
+    further shuffle.
     """
-    grid: dict[str, float] = {}
+
+    def trial(setting: str) -> dict[str, Any]:
+        floor, ratio = (float(x) for x in setting.split("/"))
+        return {**weights, "absorb_threshold": floor, "absorb_ratio": ratio}
+
     off = f"{OFF}/1.0"
-    for floor, ratio in [(OFF, 1.0)] + [(f, r) for f in ABSORB_FLOORS for r in ABSORB_RATIOS]:
-        trial = {**weights, "absorb_threshold": floor, "absorb_ratio": ratio}
-        grid[f"{floor}/{ratio}"] = _scored(
-            "lone article", f"{floor}/{ratio}", _evaluate_both(sets, dims, trial, seed)
-        )
-    floor, ratio = (float(x) for x in _best(grid, off).split("/"))
+    settings = [off] + [f"{f}/{r}" for f in ABSORB_FLOORS for r in ABSORB_RATIOS]
+    grid = {s: _scored("lone article", s, _evaluate_both(sets, dims, trial(s), seed)) for s in settings}
+
+    def confirmed(setting: str) -> bool:
+        return confirm is not None and confirm(f"lone article {setting}", trial(setting), trial(off))
+
+    floor, ratio = (float(x) for x in _best(grid, off, confirmed).split("/"))
     return floor, ratio, grid
 
 
@@ -321,16 +371,20 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
 
     embedder = _CachedEmbedder(get_embedder(embedder_name), _cache_file(cache, embedder_name))
     dims = (embedder.dim, embedder.body_dim)
-    sets: list[tuple[list[ArticleFeatures], list[str]]] = []
+    sets: TrainSets = []
+    shuffles: list[tuple[int, TrainSets]] = [(s, []) for s in CONFIRM_SEEDS]
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
     dated_x: list[tuple[float, ...]] = []
     dated_y: list[int] = []
     counts: dict[str, int] = {}
     for name, loader in (("ecbplus", load_ecbplus), ("neus", load_neus)):
-        items, labels = shuffled(*loader(data, "train"), seed=seed)
-        feats = compute_features(items, embedder)
+        items, gold = loader(data, "train")
+        every = compute_features(items, embedder)
+        feats, labels = shuffled(every, gold, seed=seed)
         sets.append((feats, labels))
+        for other_seed, other_sets in shuffles:
+            other_sets.append(shuffled(every, gold, seed=other_seed))
         for days in (None, synthetic_days(labels, seed)):
             x, y = candidate_pairs(feats, labels, dims, days)
             xs.extend(x)
@@ -393,10 +447,11 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         trial = {**weights, "split_threshold": split}
         split_grid[str(split)] = _scored("split", split, _evaluate(sets, dims, trial, True))
     weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
+    confirm = Confirmation(shuffles, dims)
     weights["absorb_threshold"], weights["absorb_ratio"], absorb_grid = calibrate_absorb(
-        sets, dims, weights, seed
+        sets, dims, weights, seed, confirm
     )
-    weights["bisect_threshold"], bisect_grid = calibrate_bisect(sets, dims, weights, seed)
+    weights["bisect_threshold"], bisect_grid = calibrate_bisect(sets, dims, weights, seed, confirm)
     weights["calibration"] = {
         "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",
         "objective": "mean of pairwise F1 and B3 F1 of the online clusterer, averaged over both sets",
@@ -408,6 +463,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "split_threshold_grid": split_grid,
         "absorb_threshold_grid": absorb_grid,
         "bisect_threshold_grid": bisect_grid,
+        "gains_over_off_on_further_shuffles": confirm.gains,
     }
     return weights
 

@@ -19,7 +19,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from storylens.cluster import ClusterConfig, ClusterItem, StoryClusterer
 
@@ -33,6 +33,8 @@ __all__ = [
     "synthetic_days",
     "with_synthetic_dates",
 ]
+
+T = TypeVar("T")
 
 ECB_SPLITS = {"train": "train", "dev": "dev", "val": "dev", "test": "dev"}
 NEUS_SPLITS = {"train": "train", "dev": "val", "val": "val", "test": "val"}
@@ -95,7 +97,8 @@ def load_neus(data: Path, split: str = "val") -> tuple[list[ClusterItem], list[s
     return items, labels
 
 
-def shuffled(items: Sequence[ClusterItem], labels: Sequence[str], seed: int = 13) -> tuple[list, list]:
+def shuffled(items: Sequence[T], labels: Sequence[str], seed: int = 13) -> tuple[list[T], list[str]]:
+    """``items`` and their ``labels`` in one seeded random order."""
     order = list(range(len(items)))
     random.Random(seed).shuffle(order)
     return [items[i] for i in order], [labels[i] for i in order]
