@@ -88,11 +88,9 @@ def candidate_pairs(
         target = gold.get(labels[i])
         if target is not None and target.num not in candidates:
             candidates.append(target.num)
-        weighted, norm, mass = c.article_terms(row)
+        query = c.query(row)
         for num in candidates:
-            values, _ = c.signals(
-                row.title_vec, row.body_vec, weighted, norm, row.entities, mass, row.day, c.stories[num]
-            )
+            values, _ = c.signals(query, c.stories[num])
             xs.append(values)
             ys.append(int(target is not None and num == target.num))
         if target is None:

@@ -14,7 +14,7 @@ import hashlib
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from storylens.cluster.explain import join_reason, new_story_reason, wire_reason
 from storylens.cluster.features import ArticleFeatures
@@ -25,7 +25,7 @@ from storylens.models import Assignment
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["OnlineClusterer", "story_id_for"]
+__all__ = ["OnlineClusterer", "Query", "story_id_for"]
 
 
 def story_id_for(seed_article_id: str) -> str:
@@ -48,6 +48,21 @@ class Row:
 
     def terms(self) -> dict[int, float]:
         return dict(zip(self.term_keys.tolist(), self.term_vals.tolist(), strict=True))
+
+
+class Query(NamedTuple):
+    """An article, or a whole story, as ``OnlineClusterer.signals`` scores it against a story.
+
+    The IDF of every term and entity is looked up once here, not once per candidate story.
+    """
+
+    title_vec: np.ndarray  # float32
+    body_vec: np.ndarray  # float32
+    terms: dict[int, tuple[float, float]]  # term -> (TF-IDF weight, IDF)
+    term_norm: float
+    entities: tuple[tuple[int, float], ...]  # (entity, IDF)
+    entity_mass: float
+    day: float | None
 
 
 @dataclass(slots=True)
@@ -125,18 +140,10 @@ class OnlineClusterer:
 
     # --- signals ------------------------------------------------------------------------------
     def signals(
-        self,
-        title_vec: np.ndarray,
-        body_vec: np.ndarray,
-        weighted_terms: dict[int, float],
-        term_norm: float,
-        entities: tuple[int, ...],
-        entity_mass: float,
-        day: float | None,
-        story: StoryState,
-        exclude: Row | None = None,
+        self, query: Query, story: StoryState, exclude: Row | None = None
     ) -> tuple[tuple[float, ...], float | None]:
-        """Signal vector (in ``FEATURES`` order) of an article against a story, and the day gap."""
+        """Signal vector (in ``FEATURES`` order) of an article against a story, and the day gap;
+        ``exclude``: a member of the story, scored as if it were not."""
         import numpy as np
 
         title_sum, body_sum, recent = story.title_sum, story.body_sum, story.recent
@@ -172,23 +179,23 @@ class OnlineClusterer:
             tn, bn = story.vec_norms
         else:
             tn, bn = float(np.linalg.norm(title_sum)) or 1.0, float(np.linalg.norm(body_sum)) or 1.0
-        title = float(title_vec @ title_sum) / tn
-        title_max = float((recent @ title_vec).max()) if len(recent) else title
-        body = float(body_vec @ body_sum) / bn
+        title = float(query.title_vec @ title_sum) / tn
+        title_max = float((recent @ query.title_vec).max()) if len(recent) else title
+        body = float(query.body_vec @ body_sum) / bn
         if story_norm < 0:
             story_norm = self.story_term_norm(story)
         dot = 0.0
-        for key, value in weighted_terms.items():
+        for key, (value, idf) in query.terms.items():
             other = terms.get(key)
             if other:
-                dot += value * other * self.idf(key)
-        keywords = dot / (term_norm * story_norm) if term_norm > 0 else 0.0
+                dot += value * other * idf
+        keywords = dot / (query.term_norm * story_norm) if query.term_norm > 0 else 0.0
         if self.average:
-            shared = sum(self.entity_idf(k) * min(story_entities.get(k, 0), size) / size for k in entities)
+            shared = sum(w * min(story_entities.get(k, 0), size) / size for k, w in query.entities)
         else:
-            shared = sum(self.entity_idf(k) for k in entities if story_entities.get(k, 0) > 0)
-        ent = shared / entity_mass if entity_mass > 0 else 0.0
-        gap = self.gap(day, story)
+            shared = sum(w for k, w in query.entities if story_entities.get(k, 0) > 0)
+        ent = shared / query.entity_mass if query.entity_mass > 0 else 0.0
+        gap = self.gap(query.day, story)
         time, dated = self.time_signals(gap)
         values = (title, title_max, body, keywords, ent, time, title * ent, dated)
         return values, gap
@@ -209,14 +216,19 @@ class OnlineClusterer:
             return 0.0
         return min(abs(day - story.first), abs(day - story.last))
 
-    def article_terms(self, row: Row) -> tuple[dict[int, float], float, float]:
-        """IDF-weighted article keywords, their norm, and the article's total entity IDF mass."""
-        weighted = {
-            k: v * self.idf(k) for k, v in zip(row.term_keys.tolist(), row.term_vals.tolist(), strict=True)
-        }
-        norm = math.sqrt(sum(v * v for v in weighted.values()))
-        mass = sum(self.entity_idf(k) for k in row.entities)
-        return weighted, norm, mass
+    def query(self, row: Row) -> Query:
+        """``row`` as ``signals`` reads it, under the term and entity statistics of the moment."""
+        import numpy as np
+
+        terms: dict[int, tuple[float, float]] = {}
+        for key, value in zip(row.term_keys.tolist(), row.term_vals.tolist(), strict=True):
+            idf = self.idf(key)
+            terms[key] = (value * idf, idf)
+        norm = math.sqrt(sum(w * w for w, _ in terms.values()))
+        entities = tuple((k, self.entity_idf(k)) for k in row.entities)
+        mass = sum(w for _, w in entities)
+        vectors = row.title_vec.astype(np.float32), row.body_vec.astype(np.float32)
+        return Query(*vectors, terms, norm, entities, mass, row.day)
 
     # --- stories ------------------------------------------------------------------------------
     def new_story(self, row_num: int, story_id: str | None = None) -> StoryState:
@@ -363,25 +375,24 @@ class OnlineClusterer:
         return self.index.query(row.title_vec, self.config.neighbours, tuple(probes))
 
     def best_story(
-        self, row: Row, exclude_story: int | None = None, candidates: list[int] | None = None
+        self,
+        row: Row,
+        exclude_story: int | None = None,
+        candidates: list[int] | None = None,
+        query: Query | None = None,
     ) -> tuple[StoryState | None, float, tuple[tuple[float, ...], float | None]]:
         """Most likely candidate story for ``row``, its probability and (signals, gap);
-        ``candidates`` is ``self.candidates(row)`` when already at hand."""
-        import numpy as np
-
-        weighted, norm, mass = self.article_terms(row)
+        ``candidates`` and ``query`` are ``self.candidates(row)`` and ``self.query(row)`` when
+        already at hand."""
+        query = query or self.query(row)
         best: StoryState | None = None
         best_p = -1.0
         best_info: tuple[tuple[float, ...], float | None] = ((), None)
-        title_vec = row.title_vec.astype(np.float32)  # once, not per candidate
-        body_vec = row.body_vec.astype(np.float32)
         for num in self.candidates(row) if candidates is None else candidates:
             if num == exclude_story:
                 continue
             story = self.stories[num]
-            values, gap = self.signals(
-                title_vec, body_vec, weighted, norm, row.entities, mass, row.day, story
-            )
+            values, gap = self.signals(query, story)
             if gap is not None and gap > self.config.window_days:
                 continue  # outside the story window: a different event, whatever the topic
             p = self.model.probability(values)
@@ -445,8 +456,8 @@ class OnlineClusterer:
         shared = [k for k in row.entities if story.entities.get(k, 0) > 0]
         shared.sort(key=lambda k: -self.entity_idf(k))
         names = [self.names.get(k, "?") for k in shared]
-        weighted, _, _ = self.article_terms(row)
-        common = [(v * story.terms[k], k) for k, v in weighted.items() if k in story.terms]
+        weighted = self.query(row).terms
+        common = [(v * story.terms[k], k) for k, (v, _) in weighted.items() if k in story.terms]
         common.sort(reverse=True)
         words = [self.vocabulary[k] for _, k in common[:6] if k in self.vocabulary]
         return Assignment(row.id, story.id, round(p, 4), join_reason(signals, names, words, gap), signals)

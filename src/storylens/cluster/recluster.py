@@ -25,26 +25,30 @@ from __future__ import annotations
 import math
 
 from storylens.cluster.model import RECENT_MEMBERS, TIME_COLUMNS
-from storylens.cluster.online import OnlineClusterer, Row, StoryState, story_id_for
+from storylens.cluster.online import OnlineClusterer, Query, Row, StoryState, story_id_for
 from storylens.models import Assignment
 
 __all__ = ["recluster"]
 
 
-def _story_query(c: OnlineClusterer, story: StoryState) -> tuple:
+def _story_query(c: OnlineClusterer, story: StoryState) -> Query:
+    """The whole of ``story`` as a query (undated: callers score the gap between date spans)."""
     import numpy as np
 
-    weighted = {k: v * c.idf(k) for k, v in story.terms.items()}
+    weighted: dict[int, tuple[float, float]] = {}
+    for key, value in story.terms.items():
+        idf = c.idf(key)
+        weighted[key] = (value * idf, idf)
     if c.average:  # the members' mean vectors: their products are mean pairwise similarities
         size = float(max(len(story.members), 1))
         title, body, norm = story.title_sum / size, story.body_sum / size, size
     else:
         title = story.title_sum / (float(np.linalg.norm(story.title_sum)) or 1.0)
         body = story.body_sum / (float(np.linalg.norm(story.body_sum)) or 1.0)
-        norm = math.sqrt(sum(v * v for v in weighted.values()))
-    entities = tuple(story.entities)
-    mass = sum(c.entity_idf(k) for k in entities)
-    return title, body, weighted, norm, entities, mass
+        norm = math.sqrt(sum(w * w for w, _ in weighted.values()))
+    entities = tuple((k, c.entity_idf(k)) for k in story.entities)
+    mass = sum(w for _, w in entities)
+    return Query(title, body, weighted, norm, entities, mass, None)
 
 
 def _interval_gap(a: StoryState, b: StoryState) -> float | None:
@@ -53,11 +57,10 @@ def _interval_gap(a: StoryState, b: StoryState) -> float | None:
     return max(0.0, a.first - b.last, b.first - a.last)
 
 
-def _pair_probability(c: OnlineClusterer, a: StoryState, b: StoryState, query: tuple | None = None) -> float:
+def _pair_probability(c: OnlineClusterer, a: StoryState, b: StoryState, query: Query | None = None) -> float:
     """Probability that stories ``a`` and ``b`` are one story (story-to-story, dates as spans);
     ``query`` is ``_story_query(c, a)`` when already at hand."""
-    title, body, weighted, norm, entities, mass = query or _story_query(c, a)
-    values, _ = c.signals(title, body, weighted, norm, entities, mass, None, b)
+    values, _ = c.signals(query or _story_query(c, a), b)
     scored = list(values)
     for column, value in zip(TIME_COLUMNS, c.time_signals(_interval_gap(a, b)), strict=True):
         scored[column] = value  # the gap between the two stories' date spans
@@ -68,9 +71,11 @@ def _neighbour_stories(c: OnlineClusterer, story: StoryState, above: int = -1) -
     """(story num, probability that both are one story) for the active stories near ``story``
     (only those numbered above ``above``)."""
     query = _story_query(c, story)
-    probes = sorted(query[4], key=lambda k: c.entity_df.get(k, 0))[: c.config.entity_probes]
+    probes = sorted((k for k, _ in query.entities), key=lambda k: c.entity_df.get(k, 0))
     out = []
-    for other_num in c.index.query(query[0], c.config.neighbours, tuple(probes)):
+    for other_num in c.index.query(
+        query.title_vec, c.config.neighbours, tuple(probes[: c.config.entity_probes])
+    ):
         if other_num <= above or other_num == story.num:
             continue
         out.append((other_num, _pair_probability(c, story, c.stories[other_num], query)))
@@ -136,12 +141,10 @@ def _drop_story(c: OnlineClusterer, story: StoryState) -> None:
     c.story_num.pop(story.id, None)
 
 
-def _p_belongs(c: OnlineClusterer, row: Row, story: StoryState) -> float:
-    """Probability that ``row`` belongs to the rest of ``story`` (the story scored without it)."""
-    weighted, norm, mass = c.article_terms(row)
-    values, _ = c.signals(
-        row.title_vec, row.body_vec, weighted, norm, row.entities, mass, row.day, story, exclude=row
-    )
+def _p_belongs(c: OnlineClusterer, row: Row, story: StoryState, query: Query | None = None) -> float:
+    """Probability that ``row`` belongs to the rest of ``story`` (the story scored without it);
+    ``query`` is ``c.query(row)`` when already at hand."""
+    values, _ = c.signals(query or c.query(row), story, exclude=row)
     return c.model.probability(values)
 
 
@@ -183,10 +186,13 @@ def _reassign_pass(
             looked[row_num] = candidates
             alone = len(story.members) == 1
             bar = c.model.reassign_threshold
+            query = c.query(row)
+            best, best_p, (values, gap) = c.best_story(row, num, candidates, query)
+            if best is None or best_p < bar:
+                continue
             # a story of its own: any other story reaching the bar is preferred
-            own = bar if alone else _p_belongs(c, row, story)
-            best, best_p, (values, gap) = c.best_story(row, exclude_story=num, candidates=candidates)
-            if best is None or best_p < bar or best_p <= own:
+            own = bar if alone else _p_belongs(c, row, story, query)
+            if best_p <= own:
                 continue
             if alone:
                 _drop_story(c, story)
