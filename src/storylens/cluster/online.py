@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -220,15 +220,24 @@ class OnlineClusterer:
         """``row`` as ``signals`` reads it, under the term and entity statistics of the moment."""
         import numpy as np
 
-        terms: dict[int, tuple[float, float]] = {}
-        for key, value in zip(row.term_keys.tolist(), row.term_vals.tolist(), strict=True):
-            idf = self.idf(key)
-            terms[key] = (value * idf, idf)
+        terms = self.idf_terms(zip(row.term_keys.tolist(), row.term_vals.tolist(), strict=True))
         norm = math.sqrt(sum(w * w for w, _ in terms.values()))
-        entities = tuple((k, self.entity_idf(k)) for k in row.entities)
-        mass = sum(w for _, w in entities)
+        entities, mass = self.idf_entities(row.entities)
         vectors = row.title_vec.astype(np.float32), row.body_vec.astype(np.float32)
         return Query(*vectors, terms, norm, entities, mass, row.day)
+
+    def idf_terms(self, terms: Iterable[tuple[int, float]]) -> dict[int, tuple[float, float]]:
+        """term -> (TF-IDF weight, IDF) for (term, frequency weight) pairs."""
+        out: dict[int, tuple[float, float]] = {}
+        for key, value in terms:
+            idf = self.idf(key)
+            out[key] = (value * idf, idf)
+        return out
+
+    def idf_entities(self, keys: Iterable[int]) -> tuple[tuple[tuple[int, float], ...], float]:
+        """(entity, IDF) pairs for ``keys``, and the sum of their IDFs."""
+        entities = tuple((k, self.entity_idf(k)) for k in keys)
+        return entities, sum(w for _, w in entities)
 
     # --- stories ------------------------------------------------------------------------------
     def new_story(self, row_num: int, story_id: str | None = None) -> StoryState:

@@ -35,10 +35,7 @@ def _story_query(c: OnlineClusterer, story: StoryState) -> Query:
     """The whole of ``story`` as a query (undated: callers score the gap between date spans)."""
     import numpy as np
 
-    weighted: dict[int, tuple[float, float]] = {}
-    for key, value in story.terms.items():
-        idf = c.idf(key)
-        weighted[key] = (value * idf, idf)
+    weighted = c.idf_terms(story.terms.items())
     if c.average:  # the members' mean vectors: their products are mean pairwise similarities
         size = float(max(len(story.members), 1))
         title, body, norm = story.title_sum / size, story.body_sum / size, size
@@ -46,8 +43,7 @@ def _story_query(c: OnlineClusterer, story: StoryState) -> Query:
         title = story.title_sum / (float(np.linalg.norm(story.title_sum)) or 1.0)
         body = story.body_sum / (float(np.linalg.norm(story.body_sum)) or 1.0)
         norm = math.sqrt(sum(w * w for w, _ in weighted.values()))
-    entities = tuple((k, c.entity_idf(k)) for k in story.entities)
-    mass = sum(w for _, w in entities)
+    entities, mass = c.idf_entities(story.entities)
     return Query(title, body, weighted, norm, entities, mass, None)
 
 
