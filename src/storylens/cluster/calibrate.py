@@ -25,10 +25,12 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    on the mean of the undated objective and that dated stream's. Then the floor and factor of
    the pass that joins a lone article to a story it is nearer to than that story is to any other
    (``calibrate_absorb``), and last the bar under which the recluster pass cuts a story in two
-   (``calibrate_bisect``), both on the same mean. Each of these two steps stays off unless its best
-   setting beats off by more than ``TIE``, or beats it by less and also gains over off on every
-   one of ``CONFIRM_SEEDS``' further shuffles of the training sets (each with its own synthetic
-   dates): a small gain that every order of the stream shows is a real one.
+   (``calibrate_bisect``), both on the same mean; then the lone-article step once more, since
+   cutting fused stories in two changes which articles are alone and which stories crowd them.
+   Each of these steps stays off unless its best setting beats off by more than ``TIE``, or beats
+   it by less and also gains over off on every one of ``CONFIRM_SEEDS``' further shuffles of the
+   training sets (each with its own synthetic dates): a small gain that every order of the
+   stream shows is a real one.
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR]`` (``--cache``
 keeps the training embeddings in ``DIR`` so that a second run skips the model).
@@ -335,6 +337,7 @@ def calibrate_absorb(
     weights: dict[str, Any],
     seed: int,
     confirm: Confirmation | None = None,
+    label: str = "lone article",
 ) -> tuple[float, float, dict[str, float]]:
     """The floor and ratio of the pass that joins lone articles to their nearest story, and the grid.
 
@@ -342,7 +345,7 @@ def calibrate_absorb(
     has a story nearer than that story's neighbours depends on how many stories run at once, and
     only the dated stream, where a day brings about 40 new stories (NeuS train), shows a crowd.
     Off (floor above 1) wins ties unless ``confirm`` finds that the best setting gains on every
-    further shuffle.
+    further shuffle. ``label`` names the step in the progress lines and the confirmation record.
     """
 
     def trial(setting: str) -> dict[str, Any]:
@@ -351,10 +354,10 @@ def calibrate_absorb(
 
     off = f"{OFF}/1.0"
     settings = [off] + [f"{f}/{r}" for f in ABSORB_FLOORS for r in ABSORB_RATIOS]
-    grid = {s: _scored("lone article", s, _evaluate_both(sets, dims, trial(s), seed)) for s in settings}
+    grid = {s: _scored(label, s, _evaluate_both(sets, dims, trial(s), seed)) for s in settings}
 
     def confirmed(setting: str) -> bool:
-        return confirm is not None and confirm(f"lone article {setting}", trial(setting), trial(off))
+        return confirm is not None and confirm(f"{label} {setting}", trial(setting), trial(off))
 
     floor, ratio = (float(x) for x in _best(grid, off, confirmed).split("/"))
     return floor, ratio, grid
@@ -450,6 +453,9 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         sets, dims, weights, seed, confirm
     )
     weights["bisect_threshold"], bisect_grid = calibrate_bisect(sets, dims, weights, seed, confirm)
+    weights["absorb_threshold"], weights["absorb_ratio"], absorb_again = calibrate_absorb(
+        sets, dims, weights, seed, confirm, label="lone article after cut in two"
+    )
     weights["calibration"] = {
         "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",
         "objective": "mean of pairwise F1 and B3 F1 of the online clusterer, averaged over both sets",
@@ -461,6 +467,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "split_threshold_grid": split_grid,
         "absorb_threshold_grid": absorb_grid,
         "bisect_threshold_grid": bisect_grid,
+        "absorb_threshold_grid_after_bisect": absorb_again,
         "gains_over_off_on_further_shuffles": confirm.gains,
     }
     return weights
