@@ -2,7 +2,7 @@
 
 Floors are the scores measured with the committed model and weights.json on the same slices
 (ECB+ dev: all 197 docs; NeuS val: first 450 articles of the seeded shuffle) minus a margin of
-about 0.04 (measured: ECB+ 0.894 / 0.895, NeuS slice 0.609 / 0.877; ECB+ dev as a dated stream
+about 0.04 (measured: ECB+ 0.894 / 0.895, NeuS slice 0.614 / 0.873; ECB+ dev as a dated stream
 0.888 / 0.935). Skips when the data is absent.
 """
 
@@ -15,7 +15,7 @@ from storylens.eval import default_data_dir
 DATA = default_data_dir()
 FLOORS = {
     "ecbplus": {"pairwise_f1": 0.85, "b3_f1": 0.85},
-    "neus": {"pairwise_f1": 0.57, "b3_f1": 0.84},
+    "neus": {"pairwise_f1": 0.57, "b3_f1": 0.83},
 }
 LIMITS = {"ecbplus": None, "neus": 450}
 DATED_FLOORS = {"pairwise_f1": 0.85, "b3_f1": 0.89}
