@@ -7,21 +7,27 @@ from collections.abc import Callable
 import pytest
 
 from storylens.cluster.calibrate import TIE, Confirmation, _best, calibrate_bisect
+from storylens.cluster.features import ArticleFeatures
 from storylens.eval.clustering import shuffled
 from tests.cluster.vectors import ONE_SIGNAL, feats
 
 
-def test_a_grid_step_scores_every_setting_reports_each_and_keeps_off_on_a_tie(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    # two clean stories: cutting anything can only tie with off, so off is kept
+def _two_stories() -> tuple[list[ArticleFeatures], list[str]]:
+    """Four articles in two clean stories, and their gold stories."""
     articles = [
         feats("a1", (1, 0, 0)),
         feats("a2", (1, 0.1, 0)),
         feats("b1", (0, 1, 0)),
         feats("b2", (0, 1, 0.1)),
     ]
-    sets = [(articles, ["a", "a", "b", "b"])]
+    return articles, ["a", "a", "b", "b"]
+
+
+def test_a_grid_step_scores_every_setting_reports_each_and_keeps_off_on_a_tie(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # two clean stories: cutting anything can only tie with off, so off is kept
+    sets = [_two_stories()]
     bar, grid = calibrate_bisect(sets, (3, 3), {**ONE_SIGNAL, "merge_threshold": 0.3}, seed=1)
     assert bar == 0.0
     assert list(grid) == ["0.0", "0.2", "0.3"]  # bars above the merge threshold are not tried
@@ -51,14 +57,7 @@ def test_a_setting_gaining_less_than_a_tie_comes_on_only_when_every_further_shuf
 
 
 def test_confirmation_scores_each_shuffle_until_one_does_not_gain(capsys: pytest.CaptureFixture[str]) -> None:
-    articles = [
-        feats("a1", (1, 0, 0)),
-        feats("a2", (1, 0.1, 0)),
-        feats("b1", (0, 1, 0)),
-        feats("b2", (0, 1, 0.1)),
-    ]
-    labels = ["a", "a", "b", "b"]
-    shuffles = [(seed, [shuffled(articles, labels, seed)]) for seed in (1, 2)]
+    shuffles = [(seed, [shuffled(*_two_stories(), seed)]) for seed in (1, 2)]
     separate = {**ONE_SIGNAL, "threshold": 0.5}
     lumped = {**ONE_SIGNAL, "threshold": 0.0}  # every article joins the first story
     confirm = Confirmation(shuffles, (3, 3))

@@ -438,9 +438,10 @@ class OnlineClusterer:
                 row.id, story.id, 1.0, wire_reason(feats.duplicate_of or ""), {"wire": 1.0}
             )
         else:
-            best, p, (values, gap) = self.best_story(row)
+            query = self.query(row)
+            best, p, (values, gap) = self.best_story(row, query=query)
             if best is not None and p >= self.model.threshold:
-                assignment = self.explain_join(row, best, p, values, gap)
+                assignment = self.explain_join(row, best, p, values, gap, query)
                 self.attach(row_num, best)
             else:
                 story = self.new_story(row_num)
@@ -454,8 +455,16 @@ class OnlineClusterer:
         return assignment
 
     def explain_join(
-        self, row: Row, story: StoryState, p: float, values: Sequence[float], gap: float | None
+        self,
+        row: Row,
+        story: StoryState,
+        p: float,
+        values: Sequence[float],
+        gap: float | None,
+        query: Query | None = None,
     ) -> Assignment:
+        """The join of ``row`` to ``story`` with its signals and reason; ``query`` is
+        ``self.query(row)`` when already at hand (for the shared keywords)."""
         from storylens.cluster.model import FEATURES
 
         signals = {name: round(float(v), 4) for name, v in zip(FEATURES, values, strict=True)}
@@ -465,7 +474,7 @@ class OnlineClusterer:
         shared = [k for k in row.entities if story.entities.get(k, 0) > 0]
         shared.sort(key=lambda k: -self.entity_idf(k))
         names = [self.names.get(k, "?") for k in shared]
-        weighted = self.query(row).terms
+        weighted = (query or self.query(row)).terms
         common = [(v * story.terms[k], k) for k, (v, _) in weighted.items() if k in story.terms]
         common.sort(reverse=True)
         words = [self.vocabulary[k] for _, k in common[:6] if k in self.vocabulary]

@@ -194,7 +194,7 @@ def _reassign_pass(
                 _drop_story(c, story)
             else:
                 _detach(c, row_num, story)
-            assignment = c.explain_join(row, best, best_p, values, gap)
+            assignment = c.explain_join(row, best, best_p, values, gap, query)
             c.attach(row_num, best)
             was = "its own story" if alone else f"p={own:.2f} there"
             reason = f"moved from {story.id} ({was}); {assignment.reason}"
