@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EMBEDDERS",
+    "CachedEmbedder",
     "Embedder",
     "HashEmbedder",
     "MiniLMEmbedder",
@@ -193,6 +194,78 @@ class HashEmbedder:
                 value = int.from_bytes(digest, "little")
                 out[row, value % self.dim] += 1.0 if (value >> 32) & 1 else -1.0
         return _normalise(out)
+
+
+class CachedEmbedder:
+    """Wraps an embedder; vectors of texts already seen come from memory, and from the ``.npz``
+    file ``path`` across runs when one is given (the calibration's training embeddings).
+
+    Offers ``embed_with_lead`` exactly when the wrapped embedder does, so that the features it
+    yields are those of the runtime.
+    """
+
+    def __init__(self, inner: Any, path: Path | None = None) -> None:
+        import numpy as np
+
+        self.inner, self.name, self.dim, self.path = inner, inner.name, inner.dim, path
+        self.body_dim = body_dim(inner)
+        # lead rows depend on how the embedder reads an article: its settings are part of the key
+        self._lead_key = f"lead:{getattr(inner, 'lead_tokens', '')}:{self.body_dim}:"
+        self.cache: dict[str, Any] = {}
+        for file in (path, path.with_name(path.stem + "-lead.npz")) if path is not None else ():
+            if file.exists():
+                with np.load(file, allow_pickle=False) as z:
+                    self.cache.update(zip(z["keys"].tolist(), z["vectors"], strict=True))
+
+    def embed(self, texts: Sequence[str]) -> Any:
+        import hashlib
+
+        import numpy as np
+
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.cache}.items())
+        if missing:
+            vectors = self.inner.embed([t for _, t in missing])
+            self.cache.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
+            self._save()
+        return np.stack([self.cache[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "embed_with_lead" and hasattr(self.inner, "embed_with_lead"):
+            return self._embed_with_lead
+        raise AttributeError(name)
+
+    def _embed_with_lead(self, texts: Sequence[str], lead_chars: Sequence[int]) -> tuple[Any, Any]:
+        import hashlib
+
+        import numpy as np
+
+        # cached as one row [lead | whole] per (text, lead length), in a cache of their own
+        keys = [
+            self._lead_key + hashlib.sha1(f"{n}\x00{t}".encode()).hexdigest()
+            for t, n in zip(texts, lead_chars, strict=True)
+        ]
+        missing = {k: (t, n) for k, t, n in zip(keys, texts, lead_chars, strict=True) if k not in self.cache}
+        if missing:
+            todo = sorted(missing.items())
+            lead, whole = self.inner.embed_with_lead([t for _, (t, _) in todo], [n for _, (_, n) in todo])
+            for (k, _), a, b in zip(todo, lead, whole, strict=True):
+                self.cache[k] = np.concatenate([a, b])
+            self._save()
+        rows = np.stack([self.cache[k] for k in keys])
+        return rows[:, : self.dim], rows[:, self.dim :]
+
+    def _save(self) -> None:
+        import numpy as np
+
+        if self.path is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for suffix, width in (("", self.dim), ("-lead", self.dim + self.body_dim)):
+            items = {k: v for k, v in self.cache.items() if len(v) == width}  # rows of other settings go
+            if items:
+                target = self.path.with_name(self.path.stem + suffix + ".npz")
+                np.savez(target, keys=np.array(list(items)), vectors=np.stack(list(items.values())))
 
 
 @cache

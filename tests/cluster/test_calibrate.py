@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from storylens.cluster.calibrate import TIE, Confirmation, _best, calibrate_bisect
+from storylens.cluster.calibrate import TIE, Confirmation, Scorer, _best, calibrate_bisect
 from storylens.cluster.features import ArticleFeatures
 from storylens.eval.clustering import shuffled
 from tests.cluster.vectors import ONE_SIGNAL, feats
@@ -27,8 +27,8 @@ def test_a_grid_step_scores_every_setting_reports_each_and_keeps_off_on_a_tie(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # two clean stories: cutting anything can only tie with off, so off is kept
-    sets = [_two_stories()]
-    bar, grid = calibrate_bisect(sets, (3, 3), {**ONE_SIGNAL, "merge_threshold": 0.3}, seed=1)
+    scorer = Scorer([_two_stories()], (3, 3), seed=1)
+    bar, grid = calibrate_bisect(scorer, {**ONE_SIGNAL, "merge_threshold": 0.3})
     assert bar == 0.0
     assert list(grid) == ["0.0", "0.2", "0.3"]  # bars above the merge threshold are not tried
     assert set(grid.values()) == {1.0}
@@ -57,14 +57,57 @@ def test_a_setting_gaining_less_than_a_tie_comes_on_only_when_every_further_shuf
 
 
 def test_confirmation_scores_each_shuffle_until_one_does_not_gain(capsys: pytest.CaptureFixture[str]) -> None:
-    shuffles = [(seed, [shuffled(*_two_stories(), seed)]) for seed in (1, 2)]
+    shuffles = {seed: [shuffled(*_two_stories(), seed)] for seed in (1, 2)}
     separate = {**ONE_SIGNAL, "threshold": 0.5}
     lumped = {**ONE_SIGNAL, "threshold": 0.0}  # every article joins the first story
-    confirm = Confirmation(shuffles, (3, 3))
+    confirm = Confirmation(Scorer([_two_stories()], (3, 3), 0, shuffles=shuffles))
     assert confirm("separate", separate, lumped)
     assert list(confirm.gains) == ["separate, shuffle 1", "separate, shuffle 2"]
     assert all(gain > 0 for gain in confirm.gains.values())
     assert not confirm("lumped", lumped, separate)
     assert list(confirm.gains)[2:] == ["lumped, shuffle 1"]  # stops at the first shuffle without a gain
     assert capsys.readouterr().err.splitlines()[-1].startswith("lumped, shuffle 1: -")
-    assert not Confirmation([], (3, 3))("anything", separate, lumped)  # nothing to confirm on
+    assert not Confirmation(Scorer([_two_stories()], (3, 3), 0))(
+        "anything", separate, lumped
+    )  # none to confirm on
+
+
+def _three_stories() -> tuple[list[ArticleFeatures], list[str]]:
+    """Six articles in three stories, two of them close (joined by a low threshold)."""
+    articles = [
+        feats("a1", (1, 0, 0)),
+        feats("b1", (0.8, 0.6, 0)),
+        feats("a2", (1, 0.1, 0)),
+        feats("c1", (0, 0, 1)),
+        feats("b2", (0.75, 0.65, 0.05)),
+        feats("c2", (0, 0.1, 1)),
+    ]
+    return articles, ["a", "b", "a", "c", "b", "c"]
+
+
+def test_the_scores_of_a_grid_do_not_depend_on_the_number_of_worker_processes() -> None:
+    sets = [_two_stories(), _three_stories()]
+    trials = {str(t): {**ONE_SIGNAL, "threshold": t} for t in (0.01, 0.5, 0.99)}
+    grids, records = [], []
+    for jobs in (1, 2):
+        with Scorer(sets, (3, 3), seed=5, names=["two", "three"], jobs=jobs) as scorer:
+            grids.append(scorer.grid("join", trials, "both"))
+            records.append(scorer.by_set)
+    assert grids[0] == grids[1]
+    assert records[0] == records[1]
+    assert len(set(grids[0].values())) > 1  # the settings score differently: the check has teeth
+    assert list(records[0]["join"]["0.5"]) == ["two", "three"]
+
+
+def test_the_both_objective_is_the_mean_of_the_undated_and_the_dated_one() -> None:
+    scorer = Scorer([_two_stories(), _three_stories()], (3, 3), seed=5)
+    trials = [{**ONE_SIGNAL, "threshold": t} for t in (0.01, 0.5)]
+    undated = list(scorer.objectives(trials, "undated"))
+    dated = list(scorer.objectives(trials, "dated"))
+    both = list(scorer.objectives(trials, "both"))
+    for (u, u_sets), (d, d_sets), (b, b_sets) in zip(undated, dated, both, strict=True):
+        assert b == (u + d) / 2
+        assert b_sets == [(x + y) / 2 for x, y in zip(u_sets, d_sets, strict=True)]
+        assert u == sum(u_sets) / 2
+    with pytest.raises(ValueError, match="mode must be one of"):
+        next(scorer.objectives(trials, "weekly"))

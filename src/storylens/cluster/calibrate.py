@@ -32,17 +32,23 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    training sets (each with its own synthetic dates): a small gain that every order of the
    stream shows is a real one.
 
-Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR]`` (``--cache``
-keeps the training embeddings in ``DIR`` so that a second run skips the model).
+Every grid point is a run of the clusterer on each training set (``Scorer``); the runs are spread
+over ``--jobs`` processes (one per core by default) and the weights do not depend on how many. The
+calibration record keeps each grid's objective on each data set too (``objective_by_data_set``),
+so that a setting that trades one set for the other shows.
+
+Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR] [--jobs N]``
+(``--cache`` keeps the training embeddings in ``DIR`` so that a second run skips the model).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,15 +133,16 @@ def _dated(f: ArticleFeatures, day: float | None) -> ArticleFeatures:
     return ArticleFeatures(f.id, f.title_vec, f.body_vec, f.terms, f.entities, day, None)
 
 
-def _evaluate(
-    sets: TrainSets,
+def _objective(
+    feats: Sequence[ArticleFeatures],
+    labels: Sequence[str],
     dims: tuple[int, int],
     weights: dict[str, Any],
     recluster: bool,
     stream_seed: int | None = None,
     every: int = 100,
 ) -> float:
-    """Mean of pairwise F1 and B3 F1 of the online clusterer over ``sets``.
+    """Mean of pairwise F1 and B3 F1 of the online clusterer on one training set.
 
     By default the articles arrive undated, in the given order, with one recluster pass at the end.
     With ``stream_seed`` they carry ``synthetic_days`` and arrive in date order, with the recluster
@@ -144,97 +151,137 @@ def _evaluate(
     from storylens.cluster.recluster import recluster as run_recluster
     from storylens.eval.clustering import scores, synthetic_days
 
-    total = 0.0
-    for feats, labels in sets:
-        c = OnlineClusterer(dims[0], ClusterConfig(weights=weights), body_dim=dims[1])
-        if stream_seed is None:
-            for f in feats:
-                c.add(f)
-            if recluster:
+    c = OnlineClusterer(dims[0], ClusterConfig(weights=weights), body_dim=dims[1])
+    if stream_seed is None:
+        for f in feats:
+            c.add(f)
+        if recluster:
+            run_recluster(c)
+    else:
+        days = synthetic_days(labels, stream_seed)
+        order = sorted(range(len(feats)), key=lambda i: days[i])
+        for n, i in enumerate(order, start=1):
+            c.add(_dated(feats[i], days[i]))
+            if recluster and (n % every == 0 or n == len(order)):
                 run_recluster(c)
-        else:
-            days = synthetic_days(labels, stream_seed)
-            order = sorted(range(len(feats)), key=lambda i: days[i])
-            for n, i in enumerate(order, start=1):
-                c.add(_dated(feats[i], days[i]))
-                if recluster and (n % every == 0 or n == len(order)):
-                    run_recluster(c)
-        result = scores(labels, [c.assigned[f.id].story_id for f in feats])
-        total += (result["pairwise_f1"] + result["b3_f1"]) / 2
-    return total / len(sets)
+    result = scores(labels, [c.assigned[f.id].story_id for f in feats])
+    return float(result["pairwise_f1"] + result["b3_f1"]) / 2
 
 
-class _CachedEmbedder:
-    """Wraps an embedder; vectors of texts already seen are read from an ``.npz`` cache.
+# One run of the clusterer: (shuffle seed, set index, weights, recluster pass on, stream seed)
+_Task = tuple[int, int, dict[str, Any], bool, int | None]
+_WORKER: dict[str, Any] = {}  # a worker process's training sets by shuffle seed, and dims
 
-    Offers ``embed_with_lead`` exactly when the wrapped embedder does, so that the features it
-    yields are those of the runtime.
+
+def _install(groups: dict[int, TrainSets], dims: tuple[int, int]) -> None:
+    """Worker initializer: keep the training sets (inherited, not copied, when forked)."""
+    _WORKER.update(groups=groups, dims=dims)
+
+
+def _run(task: _Task) -> float:
+    seed, index, weights, recluster, stream_seed = task
+    feats, labels = _WORKER["groups"][seed][index]
+    return _objective(feats, labels, _WORKER["dims"], weights, recluster, stream_seed)
+
+
+MODES = ("undated", "join only", "dated", "both")
+
+
+class Scorer:
+    """The calibration objective of weight settings on the training sets.
+
+    ``sets`` (named ``names``) are the training sets in the calibration's shuffle; its ``seed``
+    also draws their synthetic dates. ``shuffles`` maps further seeds to the same sets in other
+    shuffles (see ``Confirmation``). Each run of the clusterer on one set is a task of its own; with
+    ``jobs`` above 1 the tasks run in that many worker processes, forked where the platform can
+    (they share the sets), and the scores are the same for any number of jobs. Each grid's
+    objective on each set is kept in ``by_set`` for the calibration record. Use as a context
+    manager, so that the workers stop.
     """
 
-    def __init__(self, inner: Any, path: Path | None) -> None:
-        import numpy as np
+    def __init__(
+        self,
+        sets: TrainSets,
+        dims: tuple[int, int],
+        seed: int,
+        names: Sequence[str] | None = None,
+        shuffles: dict[int, TrainSets] | None = None,
+        jobs: int = 1,
+    ) -> None:
+        self.dims, self.seed, self.jobs = dims, seed, max(1, jobs)
+        self.names = list(names) if names is not None else [f"set {i + 1}" for i in range(len(sets))]
+        self.shuffles = dict(shuffles or {})
+        self.groups = {seed: sets, **self.shuffles}
+        self.by_set: dict[str, dict[str, dict[str, float]]] = {}
+        self._pool: Any = None
 
-        from storylens.embed import body_dim
+    def __enter__(self) -> Scorer:
+        return self
 
-        self.inner, self.name, self.dim, self.path = inner, inner.name, inner.dim, path
-        self.body_dim = body_dim(inner)
-        # lead rows depend on how the embedder reads an article: its settings are part of the key
-        self._lead_key = f"lead:{getattr(inner, 'lead_tokens', '')}:{self.body_dim}:"
-        self.cache: dict[str, Any] = {}
-        for file in (path, path.with_name(path.stem + "-lead.npz")) if path is not None else ():
-            if file.exists():
-                with np.load(file, allow_pickle=False) as z:
-                    self.cache.update(zip(z["keys"].tolist(), z["vectors"], strict=True))
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
-    def embed(self, texts: Sequence[str]) -> Any:
-        import hashlib
+    def _map(self, tasks: list[_Task]) -> Iterator[float]:
+        if self.jobs == 1:
+            return (
+                _objective(*self.groups[seed][index], self.dims, weights, recluster, stream_seed)
+                for seed, index, weights, recluster, stream_seed in tasks
+            )
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
 
-        import numpy as np
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self._pool = ProcessPoolExecutor(
+                self.jobs, mp_context=context, initializer=_install, initargs=(self.groups, self.dims)
+            )
+        return iter(self._pool.map(_run, tasks, chunksize=1))
 
-        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self.cache}.items())
-        if missing:
-            vectors = self.inner.embed([t for _, t in missing])
-            self.cache.update({k: v for (k, _), v in zip(missing, vectors, strict=True)})
-            self._save()
-        return np.stack([self.cache[k] for k in keys]) if keys else np.zeros((0, self.dim), np.float32)
+    def objectives(
+        self, trials: Sequence[dict[str, Any]], mode: str, seed: int | None = None
+    ) -> Iterator[tuple[float, list[float]]]:
+        """(mean over the sets, objective on each set) of each weight setting in ``trials``, in
+        order, each as soon as it is known.
 
-    def __getattr__(self, name: str) -> Any:
-        if name == "embed_with_lead" and hasattr(self.inner, "embed_with_lead"):
-            return self._embed_with_lead
-        raise AttributeError(name)
+        ``mode``: "undated" (one recluster pass at the end), "join only" (no recluster pass),
+        "dated" (the stream of synthetic dates, date order, the recluster pass after every 100
+        articles) or "both" (the mean of undated and dated). ``seed``: the shuffle, and the seed
+        of its dates; by default the calibration's own.
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        seed = self.seed if seed is None else seed
+        n = len(self.groups[seed])
+        # (recluster pass on, stream seed) of each run a setting's score averages
+        undated: tuple[bool, int | None] = (True, None)
+        dated: tuple[bool, int | None] = (True, seed)
+        no_pass: tuple[bool, int | None] = (False, None)
+        runs = {
+            "undated": [undated],
+            "join only": [no_pass],
+            "dated": [dated],
+            "both": [undated, dated],
+        }[mode]
+        tasks = [(seed, i, w, r, s) for w in trials for r, s in runs for i in range(n)]
+        results = self._map(tasks)
+        for _ in trials:
+            # per run (undated, dated) the sets' objectives, summed in set order as a mean is
+            values = [[next(results) for _ in range(n)] for _ in runs]
+            means = [sum(v) / n for v in values]
+            yield sum(means) / len(means), [sum(col) / len(col) for col in zip(*values, strict=True)]
 
-    def _embed_with_lead(self, texts: Sequence[str], lead_chars: Sequence[int]) -> tuple[Any, Any]:
-        import hashlib
-
-        import numpy as np
-
-        # cached as one row [lead | whole] per (text, lead length), in a cache of their own
-        keys = [
-            self._lead_key + hashlib.sha1(f"{n}\x00{t}".encode()).hexdigest()
-            for t, n in zip(texts, lead_chars, strict=True)
-        ]
-        missing = {k: (t, n) for k, t, n in zip(keys, texts, lead_chars, strict=True) if k not in self.cache}
-        if missing:
-            todo = sorted(missing.items())
-            lead, whole = self.inner.embed_with_lead([t for _, (t, _) in todo], [n for _, (_, n) in todo])
-            for (k, _), a, b in zip(todo, lead, whole, strict=True):
-                self.cache[k] = np.concatenate([a, b])
-            self._save()
-        rows = np.stack([self.cache[k] for k in keys])
-        return rows[:, : self.dim], rows[:, self.dim :]
-
-    def _save(self) -> None:
-        import numpy as np
-
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for suffix, width in (("", self.dim), ("-lead", self.dim + self.body_dim)):
-            items = {k: v for k, v in self.cache.items() if len(v) == width}  # rows of other settings go
-            if items:
-                target = self.path.with_name(self.path.stem + suffix + ".npz")
-                np.savez(target, keys=np.array(list(items)), vectors=np.stack(list(items.values())))
+    def grid(self, step: str, trials: dict[str, dict[str, Any]], mode: str) -> dict[str, float]:
+        """The mean objective of each named setting in ``trials`` (``objectives``), rounded, with
+        a progress line for each on stderr; the objective on each set goes to ``by_set[step]``."""
+        out: dict[str, float] = {}
+        record = self.by_set.setdefault(step, {})
+        for name, (mean, per_set) in zip(trials, self.objectives(list(trials.values()), mode), strict=True):
+            out[name] = _scored(step, name, mean)
+            record[name] = {k: round(v, 4) for k, v in zip(self.names, per_set, strict=True)}
+        return out
 
 
 def _cache_file(cache: Path | None, embedder_name: str) -> Path | None:
@@ -248,16 +295,6 @@ def _cache_file(cache: Path | None, embedder_name: str) -> Path | None:
         return None
     digest = hashlib.sha1((STATIC_MODEL_DIR / "model.safetensors").read_bytes()).hexdigest()[:10]
     return cache / f"{embedder_name}-{digest}.npz"
-
-
-def _evaluate_both(
-    sets: TrainSets,
-    dims: tuple[int, int],
-    weights: dict[str, Any],
-    seed: int,
-) -> float:
-    """Mean of the undated objective and the dated stream's (see ``_evaluate``)."""
-    return (_evaluate(sets, dims, weights, True) + _evaluate(sets, dims, weights, True, seed)) / 2
 
 
 def _scored(step: str, setting: object, value: float) -> float:
@@ -279,35 +316,32 @@ def _best(grid: dict[str, float], off: str, gains_elsewhere: Callable[[str], boo
 
 
 class Confirmation:
-    """Checks a setting that gains under ``TIE`` on further shuffles of the training sets.
+    """Checks a setting that gains under ``TIE`` on the scorer's further shuffles of the training
+    sets.
 
-    ``shuffles`` holds (seed, sets) pairs; each gain is printed on stderr and kept in ``gains``
-    for the calibration record. With no shuffles nothing is confirmed.
+    Each gain (the "both" objective of ``Scorer.objectives``) is printed on stderr and kept in
+    ``gains`` for the calibration record. With no further shuffles nothing is confirmed.
     """
 
-    def __init__(self, shuffles: Sequence[tuple[int, TrainSets]], dims: tuple[int, int]) -> None:
-        self.shuffles = shuffles
-        self.dims = dims
+    def __init__(self, scorer: Scorer) -> None:
+        self.scorer = scorer
         self.gains: dict[str, float] = {}
 
     def __call__(self, step: str, on: dict[str, Any], off: dict[str, Any]) -> bool:
-        """Whether weights ``on`` beat ``off`` (``_evaluate_both``) on every shuffle; stops at the
-        first where they do not."""
-        for seed, sets in self.shuffles:
-            gain = _evaluate_both(sets, self.dims, on, seed) - _evaluate_both(sets, self.dims, off, seed)
+        """Whether weights ``on`` beat ``off`` on every further shuffle; stops at the first where
+        they do not."""
+        for seed in self.scorer.shuffles:
+            (with_on, _), (with_off, _) = self.scorer.objectives([on, off], "both", seed)
+            gain = with_on - with_off
             self.gains[f"{step}, shuffle {seed}"] = round(gain, 4)
             print(f"{step}, shuffle {seed}: {gain:+.4f} over off", file=sys.stderr, flush=True)
             if gain <= 0:
                 return False
-        return bool(self.shuffles)
+        return bool(self.scorer.shuffles)
 
 
 def calibrate_bisect(
-    sets: TrainSets,
-    dims: tuple[int, int],
-    weights: dict[str, Any],
-    seed: int,
-    confirm: Confirmation | None = None,
+    scorer: Scorer, weights: dict[str, Any], confirm: Confirmation | None = None
 ) -> tuple[float, dict[str, float]]:
     """The bar under which the recluster pass cuts a story in two, and the grid.
 
@@ -317,12 +351,9 @@ def calibrate_bisect(
     bar gains on every further shuffle.
     """
     bars = [b for b in BISECT_BARS if b <= weights["merge_threshold"]]
-    grid = {
-        str(bar): _scored(
-            "cut in two", bar, _evaluate_both(sets, dims, {**weights, "bisect_threshold": bar}, seed)
-        )
-        for bar in [0.0, *bars]
-    }
+    grid = scorer.grid(
+        "cut in two", {str(b): {**weights, "bisect_threshold": b} for b in [0.0, *bars]}, "both"
+    )
 
     def confirmed(bar: str) -> bool:
         on, off = ({**weights, "bisect_threshold": float(b)} for b in (bar, 0.0))
@@ -332,10 +363,8 @@ def calibrate_bisect(
 
 
 def calibrate_absorb(
-    sets: TrainSets,
-    dims: tuple[int, int],
+    scorer: Scorer,
     weights: dict[str, Any],
-    seed: int,
     confirm: Confirmation | None = None,
     label: str = "lone article",
 ) -> tuple[float, float, dict[str, float]]:
@@ -354,7 +383,7 @@ def calibrate_absorb(
 
     off = f"{OFF}/1.0"
     settings = [off] + [f"{f}/{r}" for f in ABSORB_FLOORS for r in ABSORB_RATIOS]
-    grid = {s: _scored(label, s, _evaluate_both(sets, dims, trial(s), seed)) for s in settings}
+    grid = scorer.grid(label, {s: trial(s) for s in settings}, "both")
 
     def confirmed(setting: str) -> bool:
         return confirm is not None and confirm(f"{label} {setting}", trial(setting), trial(off))
@@ -363,17 +392,21 @@ def calibrate_absorb(
     return floor, ratio, grid
 
 
-def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None = None) -> dict[str, Any]:
+def calibrate(
+    data: Path, embedder_name: str, seed: int = 13, cache: Path | None = None, jobs: int = 1
+) -> dict[str, Any]:
+    """The weights and thresholds for ``embedder_name`` learned on the train splits in ``data``,
+    with the calibration record; the grids run in ``jobs`` processes (``Scorer``)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
-    from storylens.embed import get_embedder
+    from storylens.embed import CachedEmbedder, get_embedder
     from storylens.eval.clustering import load_ecbplus, load_neus, shuffled, synthetic_days
 
-    embedder = _CachedEmbedder(get_embedder(embedder_name), _cache_file(cache, embedder_name))
+    embedder = CachedEmbedder(get_embedder(embedder_name), _cache_file(cache, embedder_name))
     dims = (embedder.dim, embedder.body_dim)
     sets: TrainSets = []
-    shuffles: list[tuple[int, TrainSets]] = [(s, []) for s in CONFIRM_SEEDS]
+    shuffles: dict[int, TrainSets] = {s: [] for s in CONFIRM_SEEDS}
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
     dated_x: list[tuple[float, ...]] = []
@@ -384,7 +417,7 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         every = compute_features(items, embedder)
         feats, labels = shuffled(every, gold, seed=seed)
         sets.append((feats, labels))
-        for other_seed, other_sets in shuffles:
+        for other_seed, other_sets in shuffles.items():
             other_sets.append(shuffled(every, gold, seed=other_seed))
         for days in (None, synthetic_days(labels, seed)):
             x, y = candidate_pairs(feats, labels, dims, days)
@@ -412,54 +445,55 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "split_threshold": 0.0,
         "bisect_threshold": 0.0,
     }
-    # The join threshold and the reassignment bar together, scored as the clusterer runs: one pass
-    # then the recluster pass (merge and split still off); then the merge and split thresholds.
-    grid: dict[str, float] = {}
-    for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
-        for bar in REASSIGN_BARS:
-            trial = {**weights, "threshold": threshold, "reassign_threshold": bar}
-            grid[f"{threshold}/{bar}"] = _scored(
-                "join/reassign", f"{threshold}/{bar}", _evaluate(sets, dims, trial, True)
-            )
-    best = max(grid, key=lambda k: grid[k])
-    threshold, bar = (float(x) for x in best.split("/"))
-    # bars that tie with the best (within TIE) are told apart by a dated stream, the way ingest runs
-    tied = [b for b in REASSIGN_BARS if grid[f"{threshold}/{b}"] >= grid[best] - TIE]
-    stream_grid: dict[str, float] = {}
-    if len(tied) > 1:
-        for b in tied:
-            trial = {**weights, "threshold": threshold, "reassign_threshold": b}
-            stream_grid[f"{threshold}/{b}"] = _scored(
-                "tied reassignment bar, dated", f"{threshold}/{b}", _evaluate(sets, dims, trial, True, seed)
-            )
-        bar = float(max(stream_grid, key=lambda k: stream_grid[k]).split("/")[1])
-    weights["threshold"], weights["reassign_threshold"] = threshold, bar
-    base = round(_evaluate(sets, dims, weights, False), 4)
-    # the merge threshold on both objectives: a low one pays off undated and costs on a dated stream,
-    # where many stories of one topic run at once
-    merge_grid: dict[str, float] = {}
-    for merge in MERGE_THRESHOLDS:
-        trial = {**weights, "merge_threshold": merge}
-        merge_grid[str(merge)] = _scored("merge", merge, _evaluate_both(sets, dims, trial, seed))
-    best_merge = max(merge_grid, key=lambda k: (merge_grid[k], float(k)))
-    weights["merge_threshold"] = float(best_merge)
-    split_grid: dict[str, float] = {}
-    for split in (0.0, 0.01, 0.02, 0.05):
-        trial = {**weights, "split_threshold": split}
-        split_grid[str(split)] = _scored("split", split, _evaluate(sets, dims, trial, True))
-    weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
-    confirm = Confirmation(shuffles, dims)
-    weights["absorb_threshold"], weights["absorb_ratio"], absorb_grid = calibrate_absorb(
-        sets, dims, weights, seed, confirm
-    )
-    weights["bisect_threshold"], bisect_grid = calibrate_bisect(sets, dims, weights, seed, confirm)
-    weights["absorb_threshold"], weights["absorb_ratio"], absorb_again = calibrate_absorb(
-        sets, dims, weights, seed, confirm, label="lone article after cut in two"
-    )
+    with Scorer(sets, dims, seed, ["ecbplus", "neus"], shuffles, jobs) as scorer:
+        grids = _thresholds(scorer, weights)
     weights["calibration"] = {
         "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",
         "objective": "mean of pairwise F1 and B3 F1 of the online clusterer, averaged over both sets",
         "pairs": counts,
+        **grids,
+        "objective_by_data_set": scorer.by_set,
+    }
+    return weights
+
+
+def _thresholds(scorer: Scorer, weights: dict[str, Any]) -> dict[str, Any]:
+    """Set the thresholds in ``weights`` step by step (the module's step 3); the grids."""
+    # The join threshold and the reassignment bar together, scored as the clusterer runs: one pass
+    # then the recluster pass (merge and split still off); then the merge and split thresholds.
+    trials = {
+        f"{threshold}/{bar}": {**weights, "threshold": threshold, "reassign_threshold": bar}
+        for threshold in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5)
+        for bar in REASSIGN_BARS
+    }
+    grid = scorer.grid("join/reassign", trials, "undated")
+    best = max(grid, key=lambda k: grid[k])
+    threshold, bar = (float(x) for x in best.split("/"))
+    # bars that tie with the best (within TIE) are told apart by a dated stream, the way ingest runs
+    tied = [f"{threshold}/{b}" for b in REASSIGN_BARS if grid[f"{threshold}/{b}"] >= grid[best] - TIE]
+    stream_grid: dict[str, float] = {}
+    if len(tied) > 1:
+        stream_grid = scorer.grid("tied reassignment bar, dated", {k: trials[k] for k in tied}, "dated")
+        bar = float(max(stream_grid, key=lambda k: stream_grid[k]).split("/")[1])
+    weights["threshold"], weights["reassign_threshold"] = threshold, bar
+    base = round(next(scorer.objectives([weights], "join only"))[0], 4)
+    # the merge threshold on both objectives: a low one pays off undated and costs on a dated stream,
+    # where many stories of one topic run at once
+    merges = {str(m): {**weights, "merge_threshold": m} for m in MERGE_THRESHOLDS}
+    merge_grid = scorer.grid("merge", merges, "both")
+    weights["merge_threshold"] = float(max(merge_grid, key=lambda k: (merge_grid[k], float(k))))
+    splits = {str(x): {**weights, "split_threshold": x} for x in (0.0, 0.01, 0.02, 0.05)}
+    split_grid = scorer.grid("split", splits, "undated")
+    weights["split_threshold"] = float(max(split_grid, key=lambda k: (split_grid[k], -float(k))))
+    confirm = Confirmation(scorer)
+    weights["absorb_threshold"], weights["absorb_ratio"], absorb_grid = calibrate_absorb(
+        scorer, weights, confirm
+    )
+    weights["bisect_threshold"], bisect_grid = calibrate_bisect(scorer, weights, confirm)
+    weights["absorb_threshold"], weights["absorb_ratio"], absorb_again = calibrate_absorb(
+        scorer, weights, confirm, label="lone article after cut in two"
+    )
+    return {
         "join_and_reassign_threshold_grid": grid,
         "tied_reassign_thresholds_on_a_dated_stream": stream_grid,
         "join_only_score": base,
@@ -470,7 +504,6 @@ def calibrate(data: Path, embedder_name: str, seed: int = 13, cache: Path | None
         "absorb_threshold_grid_after_bisect": absorb_again,
         "gains_over_off_on_further_shuffles": confirm.gains,
     }
-    return weights
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -481,14 +514,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=WEIGHTS_PATH)
     parser.add_argument("--cache", type=Path, default=None, help="folder for cached training embeddings")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes that score the grids (default: one per CPU core; the weights do not depend on it)",
+    )
     args = parser.parse_args(argv)
     data = args.data or default_data_dir()
     existing = json.loads(args.out.read_text()) if args.out.exists() else {}
     models = {k: v for k, v in existing.get("models", {}).items() if tuple(v["features"]) == FEATURES}
     for name in args.embedder or ["static"]:
         start = time.perf_counter()
-        models[name] = calibrate(data, name, cache=args.cache)
+        models[name] = calibrate(data, name, cache=args.cache, jobs=args.jobs)
         models[name]["calibration"]["seconds"] = round(time.perf_counter() - start, 1)
+        models[name]["calibration"]["jobs"] = args.jobs
         print(name, json.dumps({k: v for k, v in models[name].items() if k != "calibration"}))
     out = {
         "command": "python -m storylens.cluster.calibrate --embedder static --embedder minilm",
