@@ -24,11 +24,16 @@ the dates too: their distance between two articles gains ``w * (1 - exp(-days ap
 cluster all articles at once; storylens reads them in date order as a stream (batches of 100,
 recluster after each), as ``storylens ingest`` would.
 
-Prints one table of pairwise F1, B3 F1 and articles/s (embedding + clustering, 2 cores), then
-how far each storylens row is ahead of each peer, with a 95% interval from a paired bootstrap
-(1,000 rounds over blocks of stories that either method's errors link; ``paired_bootstrap``): an
-interval above 0 is a lead that the choice of stories does not explain.
-Usage: python bench/cluster_peers.py [--data DIR] [--skip-minilm] [--synthetic-dates] [--json OUT]
+Runs on several shuffles (``--seeds``; each also draws its own dates and picks the peers'
+parameters on its own train sample): the online clusterer depends on the order the articles
+arrive in, and one order can flatter or wrong it. For the first shuffle it prints one table of
+pairwise F1, B3 F1 and articles/s (embedding + clustering, 2 cores), then how far each storylens
+row is ahead of each peer, with a 95% interval from a paired bootstrap (1,000 rounds over blocks
+of stories that either method's errors link; ``paired_bootstrap``): an interval above 0 is a lead
+that the choice of stories does not explain. Then the mean F1s over all shuffles, with each
+shuffle's pairwise F1.
+Usage: python bench/cluster_peers.py [--data DIR] [--skip-minilm] [--synthetic-dates]
+[--seeds 13,21,7,99] [--json OUT]
 """
 
 from __future__ import annotations
@@ -120,11 +125,6 @@ def hdbscan_labels(
     return _with_singletons(labels.tolist())
 
 
-def _dated_sample(items: list, labels: list) -> tuple[list, list]:
-    """The train sample the peers are tuned on, dated like the test articles (same day span)."""
-    return with_synthetic_dates(items[:TRAIN_SAMPLE], labels[:TRAIN_SAMPLE])
-
-
 def pick(train: tuple[list, list], options: Sequence[Any], run: Callable[[list, Any], list[str]]) -> Any:
     items, labels = train[0][:TRAIN_SAMPLE], train[1][:TRAIN_SAMPLE]
     best, best_score = options[0], -1.0
@@ -142,88 +142,151 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--synthetic-dates", action="store_true", help="date the stories; all methods see dates"
     )
+    parser.add_argument(
+        "--seeds",
+        default="13,21,7,99",
+        help="shuffles (and date draws) to run, comma-separated; the first gets the full table "
+        "(default: %(default)s)",
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     data = args.data or default_data_dir()
+    seeds = [int(s) for s in args.seeds.split(",") if s.strip()]
     if not (data / "ecbplus").exists() or not (data / "neus").exists():
         print(f"data not found under {data}; nothing to compare")
         return 0
-    from storylens.embed import get_embedder
+    from storylens.embed import CachedEmbedder, get_embedder
 
-    static = get_embedder("static")
+    # Embeddings are kept in memory from one shuffle to the next (the same texts come back in
+    # another order); speeds are those of the first shuffle, which embeds every text afresh.
+    static: Any = CachedEmbedder(get_embedder("static"))
     minilm: Any = None
     minilm_note = ""
     if not args.skip_minilm:
         try:
-            minilm = get_embedder("minilm")
+            minilm = CachedEmbedder(get_embedder("minilm"))
         except RuntimeError as exc:
             minilm_note = f" (MiniLM unavailable: {exc}; static embeddings used)"
-    dense = minilm or static
     short: Any = None
     if minilm is not None:
         from storylens.embed import MiniLMEmbedder
 
-        short = MiniLMEmbedder(max_length=64)
-    rows: list[dict[str, Any]] = []
+        short = CachedEmbedder(MiniLMEmbedder(max_length=64))
+    by_seed: dict[int, list[dict[str, Any]]] = {}
     leads: list[dict[str, Any]] = []
-    for name, loader, dev_split in (("ecbplus", load_ecbplus, "dev"), ("neus", load_neus, "val")):
-        train = shuffled(*loader(data, "train"))
-        items, labels = shuffled(*loader(data, dev_split))
-        time_weights: Sequence[float] = (0.0,)
-        if args.synthetic_dates:
-            train = _dated_sample(*train)
-            items, labels = with_synthetic_dates(items, labels)
-            time_weights = TIME_WEIGHTS
-
-        options = [(t, w) for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0) for w in time_weights]
-        threshold, weight = pick(train, options, tfidf_agglo)
-        start = time.perf_counter()
-        predicted = tfidf_agglo(items, (threshold, weight))
-        params = f"distance {threshold}" + (f", time weight {weight}" if args.synthetic_dates else "")
-        rows.append(_row(name, "tfidf-agglo", params, labels, predicted, start, len(items)))
-
-        variants = [(dense, "bertopic-style" + ("" if minilm else " [static embeddings]"), dense.name)]
-        if minilm is not None:
-            variants.append((short, "bertopic-style, 64-token window", "minilm, 64 tokens"))
-        for model, label, model_name in variants:
-            train_vectors = model.embed(_texts(train[0][:TRAIN_SAMPLE]))
-            train_days = _days(train[0][:TRAIN_SAMPLE])
-            hdb_options = [(m, e, w) for m in (2, 3, 4) for e in ("eom", "leaf") for w in time_weights]
-            size, method, weight = pick(
-                (list(range(len(train_vectors))), train[1]),
-                hdb_options,
-                lambda idx, opt, vectors=train_vectors, days=train_days: hdbscan_labels(
-                    vectors[idx], opt[0], opt[1], [days[i] for i in idx], opt[2]
-                ),
-            )
-            start = time.perf_counter()
-            predicted = hdbscan_labels(model.embed(_texts(items)), size, method, _days(items), weight)
-            params = f"{model_name}; min_cluster_size {size}, {method}"
-            params += f", time weight {weight}" if args.synthetic_dates else ""
-            rows.append(_row(name, label, params, labels, predicted, start, len(items)))
-
-        for embedder in [static, minilm] if minilm else [static]:
-            result = cluster_and_score(
-                items, labels, embedder, stream=args.synthetic_dates, keep_predicted=True
-            )
-            rows.append(
-                {
-                    "data": name,
-                    "method": f"storylens ({embedder.name})",
-                    "params": "weights.json"
-                    + ("; date order, stream of 100s" if args.synthetic_dates else ""),
-                    **{k: result[k] for k in ("pairwise_f1", "b3_f1", "ari", "nmi")},
-                    "articles_per_s": result["articles_per_s"],
-                    "predicted": result["predicted"],
-                }
-            )
-        leads.extend(_leads(name, labels, [r for r in rows if r["data"] == name]))
-    _print(rows, minilm_note)
+    for n, seed in enumerate(seeds):
+        rows: list[dict[str, Any]] = []
+        for name, loader, dev_split in (("ecbplus", load_ecbplus, "dev"), ("neus", load_neus, "val")):
+            train = shuffled(*loader(data, "train"), seed=seed)
+            items, labels = shuffled(*loader(data, dev_split), seed=seed)
+            if args.synthetic_dates:
+                train = with_synthetic_dates(train[0][:TRAIN_SAMPLE], train[1][:TRAIN_SAMPLE], seed)
+                items, labels = with_synthetic_dates(items, labels, seed)
+            rows.extend(compare(name, train, items, labels, static, minilm, short, args.synthetic_dates))
+            if n == 0:
+                leads.extend(_leads(name, labels, [r for r in rows if r["data"] == name]))
+        by_seed[seed] = rows
+        print(f"shuffle {seed} done", file=sys.stderr, flush=True)
+    print(f"shuffle {seeds[0]}:")
+    _print(by_seed[seeds[0]], minilm_note)
     _print_leads(leads)
+    means = _means(by_seed)
+    if len(seeds) > 1:
+        print()
+        _print_means(means, seeds)
     if args.json:
-        kept = [{k: v for k, v in r.items() if k != "predicted"} for r in rows]
-        args.json.write_text(json.dumps({"rows": kept, "leads": leads}, indent=1))
+        kept = {
+            seed: [{k: v for k, v in r.items() if k != "predicted"} for r in rows]
+            for seed, rows in by_seed.items()
+        }
+        out = {"rows": kept[seeds[0]], "leads": leads, "by_seed": kept, "means": means}
+        args.json.write_text(json.dumps(out, indent=1))
     return 0
+
+
+def compare(
+    name: str,
+    train: tuple[list, list],
+    items: list,
+    labels: list,
+    static: Any,
+    minilm: Any,
+    short: Any,
+    dated: bool,
+) -> list[dict[str, Any]]:
+    """The rows of one data set in one shuffle: each peer (its parameters picked on ``train``),
+    then storylens with each embedder."""
+    rows: list[dict[str, Any]] = []
+    time_weights: Sequence[float] = TIME_WEIGHTS if dated else (0.0,)
+    options = [(t, w) for t in (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 1.0) for w in time_weights]
+    threshold, weight = pick(train, options, tfidf_agglo)
+    start = time.perf_counter()
+    predicted = tfidf_agglo(items, (threshold, weight))
+    params = f"distance {threshold}" + (f", time weight {weight}" if dated else "")
+    rows.append(_row(name, "tfidf-agglo", params, labels, predicted, start, len(items)))
+
+    dense = minilm or static
+    variants = [(dense, "bertopic-style" + ("" if minilm else " [static embeddings]"), dense.name)]
+    if short is not None:
+        variants.append((short, "bertopic-style, 64-token window", "minilm, 64 tokens"))
+    for model, label, model_name in variants:
+        train_vectors = model.embed(_texts(train[0][:TRAIN_SAMPLE]))
+        train_days = _days(train[0][:TRAIN_SAMPLE])
+        hdb_options = [(m, e, w) for m in (2, 3, 4) for e in ("eom", "leaf") for w in time_weights]
+        size, method, weight = pick(
+            (list(range(len(train_vectors))), train[1]),
+            hdb_options,
+            lambda idx, opt, vectors=train_vectors, days=train_days: hdbscan_labels(
+                vectors[idx], opt[0], opt[1], [days[i] for i in idx], opt[2]
+            ),
+        )
+        start = time.perf_counter()
+        predicted = hdbscan_labels(model.embed(_texts(items)), size, method, _days(items), weight)
+        params = f"{model_name}; min_cluster_size {size}, {method}"
+        params += f", time weight {weight}" if dated else ""
+        rows.append(_row(name, label, params, labels, predicted, start, len(items)))
+
+    for embedder in [static, minilm] if minilm else [static]:
+        result = cluster_and_score(items, labels, embedder, stream=dated, keep_predicted=True)
+        rows.append(
+            {
+                "data": name,
+                "method": f"storylens ({embedder.name})",
+                "params": "weights.json" + ("; date order, stream of 100s" if dated else ""),
+                **{k: result[k] for k in ("pairwise_f1", "b3_f1", "ari", "nmi")},
+                "articles_per_s": result["articles_per_s"],
+                "predicted": result["predicted"],
+            }
+        )
+    return rows
+
+
+def _means(by_seed: dict[int, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Per data set and method, the pairwise and B3 F1 of each shuffle and their means."""
+    out: dict[tuple[str, str], dict[str, Any]] = {}
+    for rows in by_seed.values():
+        for r in rows:
+            entry = out.setdefault((r["data"], r["method"]), {"data": r["data"], "method": r["method"]})
+            entry.setdefault("pairwise_f1_by_seed", []).append(r["pairwise_f1"])
+            entry.setdefault("b3_f1_by_seed", []).append(r["b3_f1"])
+    for entry in out.values():
+        for key in ("pairwise_f1", "b3_f1"):
+            values = entry[f"{key}_by_seed"]
+            entry[f"{key}_mean"] = sum(values) / len(values)
+    return list(out.values())
+
+
+def _print_means(means: list[dict[str, Any]], seeds: Sequence[int]) -> None:
+    shuffles = ", ".join(str(s) for s in seeds)
+    header = f"{'data':<8} {'method':<34} {'pair F1':>8} {'B3 F1':>7}  pair F1 per shuffle ({shuffles})"
+    print(f"mean over {len(seeds)} shuffles:")
+    print(header)
+    print("-" * len(header))
+    for m in means:
+        per = ", ".join(f"{v:.3f}" for v in m["pairwise_f1_by_seed"])
+        print(
+            f"{m['data']:<8} {m['method']:<34} {m['pairwise_f1_mean']:>8.3f} {m['b3_f1_mean']:>7.3f}  {per}"
+        )
 
 
 def _row(data: str, method: str, params: str, labels: list, predicted: list, start: float, n: int) -> dict:
