@@ -74,3 +74,27 @@ def test_empty_state_keeps_both_widths() -> None:
     clusterer = StoryClusterer(LeadBody())
     restored = StoryClusterer.from_state(clusterer.to_state(), LeadBody())
     assert restored.add([QUAKE_ONE_A])[0].article_id == QUAKE_ONE_A.id
+
+
+def test_a_cached_embedder_embeds_each_text_once_and_gives_the_same_vectors(tmp_path: Any) -> None:
+    import numpy as np
+
+    from storylens.embed import CachedEmbedder
+
+    inner = LeadBody()
+    cached = CachedEmbedder(inner)
+    texts, leads = ["quake hits the harbour town", "budget vote delayed"], [10, 6]
+    first = cached.embed_with_lead(texts, leads)
+    again = cached.embed_with_lead(list(reversed(texts)), list(reversed(leads)))
+    assert [sorted(call) for call in inner.calls] == [[6, 10]]  # the second call found both in memory
+    assert np.array_equal(again[0], first[0][::-1]) and np.array_equal(again[1], first[1][::-1])
+    assert np.array_equal(first[0], inner.embed_with_lead(texts, leads)[0])  # what the model gives
+    assert (cached.name, cached.dim, body_dim(cached)) == ("lead-body", 48, 24)
+    assert not hasattr(CachedEmbedder(HashEmbedder(8)), "embed_with_lead")  # only when the model has it
+    on_disk = CachedEmbedder(LeadBody(), tmp_path / "lead-body.npz")
+    on_disk.embed_with_lead(texts, leads)
+    reread = LeadBody()
+    assert np.array_equal(
+        CachedEmbedder(reread, tmp_path / "lead-body.npz").embed_with_lead(texts, leads)[1], first[1]
+    )
+    assert reread.calls == []  # a second run reads the file
