@@ -178,10 +178,15 @@ def _install(groups: dict[int, TrainSets], dims: tuple[int, int]) -> None:
     _WORKER.update(groups=groups, dims=dims)
 
 
-def _run(task: _Task) -> float:
+def _run_task(groups: dict[int, TrainSets], dims: tuple[int, int], task: _Task) -> float:
     seed, index, weights, recluster, stream_seed = task
-    feats, labels = _WORKER["groups"][seed][index]
-    return _objective(feats, labels, _WORKER["dims"], weights, recluster, stream_seed)
+    feats, labels = groups[seed][index]
+    return _objective(feats, labels, dims, weights, recluster, stream_seed)
+
+
+def _run(task: _Task) -> float:
+    """``_run_task`` in a worker process, on the sets ``_install`` kept."""
+    return _run_task(_WORKER["groups"], _WORKER["dims"], task)
 
 
 MODES = ("undated", "join only", "dated", "both")
@@ -220,15 +225,12 @@ class Scorer:
 
     def __exit__(self, *exc: object) -> None:
         if self._pool is not None:
-            self._pool.shutdown()
+            self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
     def _map(self, tasks: list[_Task]) -> Iterator[float]:
         if self.jobs == 1:
-            return (
-                _objective(*self.groups[seed][index], self.dims, weights, recluster, stream_seed)
-                for seed, index, weights, recluster, stream_seed in tasks
-            )
+            return (_run_task(self.groups, self.dims, task) for task in tasks)
         if self._pool is None:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
