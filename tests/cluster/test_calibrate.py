@@ -12,15 +12,14 @@ from storylens.eval.clustering import shuffled
 from tests.cluster.vectors import ONE_SIGNAL, feats
 
 
+def _stories(*articles: tuple[str, tuple[float, ...]]) -> tuple[list[ArticleFeatures], list[str]]:
+    """Articles from (id, vector) pairs, and their gold stories: each id's first letter."""
+    return [feats(i, v) for i, v in articles], [i[0] for i, _ in articles]
+
+
 def _two_stories() -> tuple[list[ArticleFeatures], list[str]]:
     """Four articles in two clean stories, and their gold stories."""
-    articles = [
-        feats("a1", (1, 0, 0)),
-        feats("a2", (1, 0.1, 0)),
-        feats("b1", (0, 1, 0)),
-        feats("b2", (0, 1, 0.1)),
-    ]
-    return articles, ["a", "a", "b", "b"]
+    return _stories(("a1", (1, 0, 0)), ("a2", (1, 0.1, 0)), ("b1", (0, 1, 0)), ("b2", (0, 1, 0.1)))
 
 
 def test_a_grid_step_scores_every_setting_reports_each_and_keeps_off_on_a_tie(
@@ -67,22 +66,20 @@ def test_confirmation_scores_each_shuffle_until_one_does_not_gain(capsys: pytest
     assert not confirm("lumped", lumped, separate)
     assert list(confirm.gains)[2:] == ["lumped, shuffle 1"]  # stops at the first shuffle without a gain
     assert capsys.readouterr().err.splitlines()[-1].startswith("lumped, shuffle 1: -")
-    assert not Confirmation(Scorer([_two_stories()], (3, 3), 0))(
-        "anything", separate, lumped
-    )  # none to confirm on
+    no_shuffles = Confirmation(Scorer([_two_stories()], (3, 3), 0))
+    assert not no_shuffles("anything", separate, lumped)  # nothing to confirm on
 
 
 def _three_stories() -> tuple[list[ArticleFeatures], list[str]]:
     """Six articles in three stories, two of them close (joined by a low threshold)."""
-    articles = [
-        feats("a1", (1, 0, 0)),
-        feats("b1", (0.8, 0.6, 0)),
-        feats("a2", (1, 0.1, 0)),
-        feats("c1", (0, 0, 1)),
-        feats("b2", (0.75, 0.65, 0.05)),
-        feats("c2", (0, 0.1, 1)),
-    ]
-    return articles, ["a", "b", "a", "c", "b", "c"]
+    return _stories(
+        ("a1", (1, 0, 0)),
+        ("b1", (0.8, 0.6, 0)),
+        ("a2", (1, 0.1, 0)),
+        ("c1", (0, 0, 1)),
+        ("b2", (0.75, 0.65, 0.05)),
+        ("c2", (0, 0.1, 1)),
+    )
 
 
 def test_the_scores_of_a_grid_do_not_depend_on_the_number_of_worker_processes() -> None:
