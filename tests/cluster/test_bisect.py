@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from storylens.cluster.model import OFF, ClusterConfig
@@ -77,3 +79,44 @@ def test_the_new_story_never_takes_the_id_of_a_story_that_still_exists() -> None
     assert _fresh_story_id(c, rows) == story_id_for("b2")
     c.new_story(c.row_of["a2"], story_id_for("b2"))
     assert _fresh_story_id(c, rows) not in c.story_num
+
+
+# Two events of one topic: their reports read alike (title similarity about 0.97), so only their
+# dates part them. The time signal scores the gap between the groups' date spans.
+TIMED = {**WEIGHTS, "bisect_threshold": 0.0, "coef": [10.0, 0, 0, 0, 0, 8.0, 0, 0]}
+ALIKE = [(1.0, 0.0, 0.0), (0.98, 0.2, 0.0), (0.97, 0.0, 0.24), (0.99, 0.1, 0.1)]
+
+
+def dated(days: list[float], gap_bar: float, bisect_bar: float = 0.0) -> OnlineClusterer:
+    weights = {**TIMED, "gap_bisect_threshold": gap_bar, "bisect_threshold": bisect_bar}
+    c = OnlineClusterer(3, ClusterConfig(weights=weights))
+    for n, (day, vector) in enumerate(zip(days, ALIKE, strict=True)):
+        c.add(dataclasses.replace(feats(f"x{n}", vector), day=20000.0 + day))
+    assert len({a.story_id for a in c.assigned.values()}) == 1  # fused into one story
+    return c
+
+
+def test_two_events_of_one_topic_a_week_apart_are_cut_at_the_gap() -> None:
+    c = dated([0.0, 0.5, 7.0, 7.5], gap_bar=0.3)
+    story = c.assigned["x0"].story_id
+    changed = recluster(c)
+    assert sorted(a.article_id for a in changed) == ["x2", "x3"]
+    assert c.assigned["x0"].story_id == c.assigned["x1"].story_id == story
+    assert c.assigned["x2"].story_id == c.assigned["x3"].story_id == story_id_for("x2")
+    # 6.5 days between the groups' date spans: time = exp(-6.5 / 3) - 1 = -0.885; with the groups'
+    # mean title similarity of about 0.97, p = sigmoid(9.7 - 5 - 8 * 0.885) = 0.09
+    reason = c.assigned["x3"].reason
+    assert reason.startswith(
+        f"split from {story} with 1 other article(s): its articles form two groups 6.5 days "
+    )
+    assert "p=0.09 only" in reason
+    assert c.assigned["x3"].signals["bisect_probability"] == pytest.approx(0.09, abs=0.01)
+    assert recluster(c) == []  # stable: a second pass changes nothing
+
+
+def test_a_story_that_runs_day_after_day_is_not_cut_and_the_step_can_be_off() -> None:
+    # a day apart at most: p = sigmoid(9.7 - 5 - 8 * 0.28) = 0.92 that the halves are one story
+    assert recluster(dated([0.0, 1.0, 2.0, 3.0], gap_bar=0.3)) == []
+    assert recluster(dated([0.0, 0.5, 7.0, 7.5], gap_bar=0.0)) == []  # bar 0: off
+    # 2-means alone cannot part reports this alike
+    assert recluster(dated([0.0, 0.5, 7.0, 7.5], gap_bar=0.0, bisect_bar=0.4)) == []

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from storylens.cluster.calibrate import TIE, Confirmation, Scorer, _best, calibrate_bisect
+from storylens.cluster.calibrate import TIE, Confirmation, Scorer, _best, _resume, calibrate_bisect
 from storylens.cluster.features import ArticleFeatures
 from storylens.eval.clustering import shuffled
 from tests.cluster.vectors import ONE_SIGNAL, feats
@@ -108,3 +108,25 @@ def test_the_both_objective_is_the_mean_of_the_undated_and_the_dated_one() -> No
         assert u == sum(u_sets) / 2
     with pytest.raises(ValueError, match="mode must be one of"):
         next(scorer.objectives(trials, "weekly"))
+
+
+def test_a_calibration_resumed_gets_the_cut_at_a_gap_in_time_scored_on_the_dated_stream(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # two events whose reports read alike; the dated stream (seed 1) starts them about 6 days apart
+    alike = _stories(
+        ("a1", (1, 0, 0)), ("a2", (0.98, 0.2, 0)), ("b1", (0.97, 0, 0.24)), ("b2", (0.99, 0.1, 0.1))
+    )
+    timed = {**ONE_SIGNAL, "threshold": 0.0, "merge_threshold": 0.3, "coef": [10.0, 0, 0, 0, 0, 8.0, 0, 0]}
+    earlier = {"join_only_score": 0.5, "objective_by_data_set": {"join": {"x": {"set": 0.5}}}}
+    resumed = _resume(Scorer([alike], (3, 3), seed=1, names=["set"]), {**timed, "calibration": earlier})
+    record = resumed.pop("calibration")
+    grid = record["gap_bisect_threshold_grid_dated"]
+    assert list(grid) == ["0.0", "0.1", "0.2", "0.3"]  # bars above the merge threshold are not tried
+    # off leaves the two events fused; p that they are one story is about 0.15: bars above cut them
+    assert grid["0.0"] == grid["0.1"] < grid["0.2"] == grid["0.3"] == 1.0
+    assert resumed == {**timed, "gap_bisect_threshold": 0.2}  # the other weights are kept
+    assert record["join_only_score"] == 0.5  # and so is the record of the earlier steps
+    assert record["objective_by_data_set"]["join"] == {"x": {"set": 0.5}}
+    assert record["objective_by_data_set"]["cut at a gap in time"]["0.2"] == {"set": 1.0}
+    assert capsys.readouterr().err.splitlines()[2] == "cut at a gap in time 0.2: 1.0000"

@@ -27,7 +27,8 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    (``calibrate_absorb``), and last the bar under which the recluster pass cuts a story in two
    (``calibrate_bisect``), both on the same mean; then the lone-article step once more, since
    cutting fused stories in two changes which articles are alone and which stories crowd them.
-   Each of these steps stays off unless its best setting beats off by more than ``TIE``, or beats
+   Last, the bar under which a dated story is cut at the widest gap between its members' days
+   (``calibrate_gap_bisect``), on the dated stream alone. Each of these steps stays off unless its best setting beats off by more than ``TIE``, or beats
    it by less and also gains over off on every one of ``CONFIRM_SEEDS``' further shuffles of the
    training sets (each with its own synthetic dates): a small gain that every order of the
    stream shows is a real one.
@@ -38,7 +39,8 @@ calibration record keeps each grid's objective on each data set too (``objective
 so that a setting that trades one set for the other shows.
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR] [--jobs N]``
-(``--cache`` keeps the training embeddings in ``DIR`` so that a second run skips the model).
+(``--cache`` keeps the training embeddings in ``DIR`` so that a second run skips the model;
+``--resume`` runs only the last step, on top of weights made before it existed).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ __all__ = ["candidate_pairs", "main"]
 REASSIGN_BARS = (0.02, 0.05, 0.1)  # reassignment bars tried with each join threshold
 MERGE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, OFF)  # story-to-story p at which the recluster pass merges
 BISECT_BARS = (0.2, 0.3, 0.4, 0.5)  # cut a story in two when its halves are one story with p under this
+GAP_BISECT_BARS = (0.1, 0.2, 0.3, 0.4, 0.5)  # ... the same for the halves before and after a gap in time
 ABSORB_FLOORS = (0.02, 0.05)  # least p for a lone article to join its nearest story
 ABSORB_RATIOS = (1.0, 2.0, 4.0)  # ... as a multiple of that story's p with its nearest other story
 TIE = 0.002  # grid scores this close to the best are a tie (differences of a few articles)
@@ -364,6 +367,27 @@ def calibrate_bisect(
     return float(_best(grid, "0.0", confirmed)), grid
 
 
+def calibrate_gap_bisect(
+    scorer: Scorer, weights: dict[str, Any], confirm: Confirmation | None = None
+) -> tuple[float, dict[str, float]]:
+    """The bar under which the recluster pass cuts a dated story at the widest gap between its
+    members' days, and the grid.
+
+    Scored on the dated stream alone: an undated stream has no gaps, so the step changes nothing
+    there. Bars above the merge threshold are not tried. Off (0) wins ties unless ``confirm`` finds
+    that the best bar gains on every further shuffle.
+    """
+    bars = [b for b in GAP_BISECT_BARS if b <= weights["merge_threshold"]]
+    trials = {str(b): {**weights, "gap_bisect_threshold": b} for b in [0.0, *bars]}
+    grid = scorer.grid("cut at a gap in time", trials, "dated")
+
+    def confirmed(bar: str) -> bool:
+        on, off = trials[bar], trials["0.0"]
+        return confirm is not None and confirm(f"cut at a gap in time {bar}", on, off)
+
+    return float(_best(grid, "0.0", confirmed)), grid
+
+
 def calibrate_absorb(
     scorer: Scorer,
     weights: dict[str, Any],
@@ -395,10 +419,20 @@ def calibrate_absorb(
 
 
 def calibrate(
-    data: Path, embedder_name: str, seed: int = 13, cache: Path | None = None, jobs: int = 1
+    data: Path,
+    embedder_name: str,
+    seed: int = 13,
+    cache: Path | None = None,
+    jobs: int = 1,
+    resume: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The weights and thresholds for ``embedder_name`` learned on the train splits in ``data``,
-    with the calibration record; the grids run in ``jobs`` processes (``Scorer``)."""
+    with the calibration record; the grids run in ``jobs`` processes (``Scorer``).
+
+    ``resume``: weights made by this calibration before its last step (the cut at a gap in time)
+    existed; only that step runs, on top of them. Every earlier step runs with it off, so the
+    result is what a full run gives.
+    """
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
@@ -407,20 +441,23 @@ def calibrate(
 
     embedder = CachedEmbedder(get_embedder(embedder_name), _cache_file(cache, embedder_name))
     dims = (embedder.dim, embedder.body_dim)
+    names = ["ecbplus", "neus"]
     sets: TrainSets = []
     shuffles: dict[int, TrainSets] = {s: [] for s in CONFIRM_SEEDS}
+    for loader in (load_ecbplus, load_neus):
+        items, gold = loader(data, "train")
+        every = compute_features(items, embedder)
+        sets.append(shuffled(every, gold, seed=seed))
+        for other_seed, other_sets in shuffles.items():
+            other_sets.append(shuffled(every, gold, seed=other_seed))
+    if resume is not None:
+        return _resume(Scorer(sets, dims, seed, names, shuffles, jobs), resume)
     xs: list[tuple[float, ...]] = []
     ys: list[int] = []
     dated_x: list[tuple[float, ...]] = []
     dated_y: list[int] = []
     counts: dict[str, int] = {}
-    for name, loader in (("ecbplus", load_ecbplus), ("neus", load_neus)):
-        items, gold = loader(data, "train")
-        every = compute_features(items, embedder)
-        feats, labels = shuffled(every, gold, seed=seed)
-        sets.append((feats, labels))
-        for other_seed, other_sets in shuffles.items():
-            other_sets.append(shuffled(every, gold, seed=other_seed))
+    for name, (feats, labels) in zip(names, sets, strict=True):
         for days in (None, synthetic_days(labels, seed)):
             x, y = candidate_pairs(feats, labels, dims, days)
             xs.extend(x)
@@ -446,8 +483,9 @@ def calibrate(
         "merge_threshold": OFF,
         "split_threshold": 0.0,
         "bisect_threshold": 0.0,
+        "gap_bisect_threshold": 0.0,
     }
-    with Scorer(sets, dims, seed, ["ecbplus", "neus"], shuffles, jobs) as scorer:
+    with Scorer(sets, dims, seed, names, shuffles, jobs) as scorer:
         grids = _thresholds(scorer, weights)
     weights["calibration"] = {
         "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",
@@ -457,6 +495,22 @@ def calibrate(
         "objective_by_data_set": scorer.by_set,
     }
     return weights
+
+
+def _resume(scorer: Scorer, weights: dict[str, Any]) -> dict[str, Any]:
+    """``weights`` with the last step of ``_thresholds`` run on top and added to their record."""
+    record = dict(weights.get("calibration", {}))
+    weights = {k: v for k, v in weights.items() if k != "calibration"}
+    with scorer:
+        confirm = Confirmation(scorer)
+        weights["gap_bisect_threshold"], grid = calibrate_gap_bisect(scorer, weights, confirm)
+    record["gap_bisect_threshold_grid_dated"] = grid
+    for key, new in (
+        ("gains_over_off_on_further_shuffles", confirm.gains),
+        ("objective_by_data_set", scorer.by_set),
+    ):
+        record[key] = {**record.get(key, {}), **new}
+    return {**weights, "calibration": record}
 
 
 def _thresholds(scorer: Scorer, weights: dict[str, Any]) -> dict[str, Any]:
@@ -495,6 +549,7 @@ def _thresholds(scorer: Scorer, weights: dict[str, Any]) -> dict[str, Any]:
     weights["absorb_threshold"], weights["absorb_ratio"], absorb_again = calibrate_absorb(
         scorer, weights, confirm, label="lone article after cut in two"
     )
+    weights["gap_bisect_threshold"], gap_grid = calibrate_gap_bisect(scorer, weights, confirm)
     return {
         "join_and_reassign_threshold_grid": grid,
         "tied_reassign_thresholds_on_a_dated_stream": stream_grid,
@@ -504,6 +559,7 @@ def _thresholds(scorer: Scorer, weights: dict[str, Any]) -> dict[str, Any]:
         "absorb_threshold_grid": absorb_grid,
         "bisect_threshold_grid": bisect_grid,
         "absorb_threshold_grid_after_bisect": absorb_again,
+        "gap_bisect_threshold_grid_dated": gap_grid,
         "gains_over_off_on_further_shuffles": confirm.gains,
     }
 
@@ -522,12 +578,27 @@ def main(argv: Sequence[str] | None = None) -> None:
         default=os.cpu_count() or 1,
         help="processes that score the grids (default: one per CPU core; the weights do not depend on it)",
     )
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="keep each embedder's weights in --out and run only the last step (the cut at a gap in "
+        "time) on top of weights made before it existed",
+    )
     args = parser.parse_args(argv)
     data = args.data or default_data_dir()
     existing = json.loads(args.out.read_text()) if args.out.exists() else {}
     models = {k: v for k, v in existing.get("models", {}).items() if tuple(v["features"]) == FEATURES}
     for name in args.embedder or ["static"]:
         start = time.perf_counter()
+        if args.resume:
+            if name not in models:
+                parser.error(f"--resume: {args.out} holds no weights for {name}")
+            if "gap_bisect_threshold" in models[name]:
+                print(f"{name}: every step is calibrated already", file=sys.stderr)
+                continue
+            models[name] = calibrate(data, name, cache=args.cache, jobs=args.jobs, resume=models[name])
+            models[name]["calibration"]["last_step_seconds"] = round(time.perf_counter() - start, 1)
+            continue
         models[name] = calibrate(data, name, cache=args.cache, jobs=args.jobs)
         models[name]["calibration"]["seconds"] = round(time.perf_counter() - start, 1)
         models[name]["calibration"]["jobs"] = args.jobs

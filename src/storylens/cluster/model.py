@@ -61,6 +61,8 @@ class ClusterConfig:
     absorb_ratio: float | None = None  # ... and how many times that story's p with its nearest other story
     bisect_threshold: float | None = None  # recluster: cut a story in two when its halves' p < this
     bisect_min_members: int = 4  # ... looked at for stories of at least this many members
+    gap_bisect_threshold: float | None = None  # recluster: cut a dated story at its widest gap in time
+    # when the groups before and after it are one story with p < this
     weights: dict[str, Any] | None = field(default=None, compare=False)
 
 
@@ -75,6 +77,7 @@ class ScoringModel:
     absorb_threshold: float
     absorb_ratio: float
     bisect_threshold: float
+    gap_bisect_threshold: float
 
     def probability(self, values: tuple[float, ...]) -> float:
         z = self.intercept + sum(w * x for w, x in zip(self.coef, values, strict=True))
@@ -132,4 +135,5 @@ def load_model(config: ClusterConfig, embedder: str = "static") -> ScoringModel:
         absorb_threshold=setting("absorb_threshold", OFF),
         absorb_ratio=setting("absorb_ratio", 1.0),
         bisect_threshold=setting("bisect_threshold", 0.0),
+        gap_bisect_threshold=setting("gap_bisect_threshold", 0.0),
     )

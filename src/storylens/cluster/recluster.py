@@ -2,10 +2,11 @@
 
 Reads the current stories and stored article features; merges pairs of active stories whose
 story-to-story probability reaches ``merge_threshold`` (the older story's id wins), cuts a story
-in two when its members form two groups (2-means) that are one story with a probability under
-``bisect_threshold`` (two events of one topic fused as they arrived), detaches members whose
-probability of belonging to the rest of their story falls under ``split_threshold`` (they then
-join their best other story or start their own), then
+in two when its members form two groups that are one story with a probability under a calibrated
+bar (two events of one topic fused as they arrived: groups by 2-means under ``bisect_threshold``,
+or before and after the widest gap in their dates under ``gap_bisect_threshold``), detaches
+members whose probability of belonging to the rest of their story falls under ``split_threshold``
+(they then join their best other story or start their own), then
 moves each article of an active story to another story when the model now prefers that story to
 its own (scored without the article) and the other story reaches ``reassign_threshold``. That
 step repairs the order effects of a one-pass clusterer: an article that arrived before its
@@ -315,7 +316,28 @@ def _halves(c: OnlineClusterer, story: StoryState) -> tuple[list[int], list[int]
         if np.allclose(moved, centres):
             break
         centres = moved
-    group = {m: int(labels[i]) for i, m in enumerate(members)}
+    return _two_groups(c, members, {m: int(labels[i]) for i, m in enumerate(members)})
+
+
+def _gap_halves(c: OnlineClusterer, story: StoryState) -> tuple[list[int], list[int]] | None:
+    """The story's members before and after the widest gap between their publication days (the
+    group of its first article first), or ``None`` when a member is undated or a group would hold
+    fewer than two. Wire copies go with their original."""
+    dated = [(c.rows[m].day, m) for m in story.members]
+    days = sorted((day, m) for day, m in dated if day is not None)
+    if len(days) < len(dated) or len(days) < 4:
+        return None
+    widest, cut = max((days[i][0] - days[i - 1][0], i) for i in range(2, len(days) - 1))
+    if widest <= 0.0:
+        return None
+    return _two_groups(c, story.members, {m: int(i >= cut) for i, (_, m) in enumerate(days)})
+
+
+def _two_groups(
+    c: OnlineClusterer, members: list[int], group: dict[int, int]
+) -> tuple[list[int], list[int]] | None:
+    """``members`` split by ``group`` (member -> 0 or 1), each wire copy moved to its original's
+    group: the group of the first member, then the other; ``None`` when either has fewer than two."""
     for m in members:
         original = c.row_of.get(c.rows[m].duplicate_of or "")
         if original in group:
@@ -334,36 +356,51 @@ def _bisect_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
     An online clusterer can fuse two events of one topic (two rulings of one court, two quakes in
     one region) when an early report of the second event lands in the first story and the rest
     follow it. Detaching single members cannot undo that. Here a story's members are split in two
-    by 2-means and the two groups are scored story-to-story, as the merge pass scores two stories;
-    under ``bisect_threshold`` the group without the story's first article becomes a story of its
-    own. That bar is calibrated, and held to at most the merge threshold, so that the merge pass
-    does not join what this pass cut.
+    and the two groups are scored story-to-story, as the merge pass scores two stories; the group
+    without the story's first article becomes a story of its own when they are one story with a
+    probability under the bar of that split. Two splits are tried: by 2-means over the members'
+    vectors (bar ``bisect_threshold``), and, in a dated stream, at the widest gap between the
+    members' publication days (bar ``gap_bisect_threshold``), which finds two events of one topic a
+    few days apart whose reports read too alike for 2-means to part them. When both fall under
+    their bars, the less likely one is cut. The bars are calibrated, and held to at most the merge
+    threshold, so that the merge pass does not join what this pass cut.
     """
-    bar = min(c.model.bisect_threshold, c.model.merge_threshold)
-    if bar <= 0.0:
+    bars = [
+        (split, min(bar, c.model.merge_threshold))
+        for split, bar in ((_halves, c.model.bisect_threshold), (_gap_halves, c.model.gap_bisect_threshold))
+        if bar > 0.0
+    ]
+    if not bars:
         return 0
     cuts = 0
     for num in sorted(c.index.active()):
         story = c.stories.get(num)
         if story is None or len(story.members) < c.config.bisect_min_members:
             continue
-        halves = _halves(c, story)
-        if halves is None:
+        best: tuple[float, list[int], list[int]] | None = None
+        for split, bar in bars:
+            halves = split(c, story)
+            if halves is None:
+                continue
+            keep, move = halves
+            p = _pair_probability(c, _scratch_story(c, keep), _scratch_story(c, move))
+            if p < bar and (best is None or p < best[0]):
+                best = (p, keep, move)
+        if best is None:
             continue
-        keep, move = halves
-        p = _pair_probability(c, _scratch_story(c, keep), _scratch_story(c, move))
-        if p >= bar:
-            continue
+        p, keep, move = best
         for row_num in move:
             _detach(c, row_num, story)
         new = c.new_story(move[0], _fresh_story_id(c, move))
         for row_num in move[1:]:
             c.attach(row_num, new)
+        gap = _interval_gap(story, new)
+        apart = f" {gap:.1f} days apart" if gap else ""
         for row_num in move:
             old = changed.get(row_num) or c.assigned[c.rows[row_num].id]
             reason = (
                 f"split from {story.id} with {len(move) - 1} other article(s): its articles form two "
-                f"groups that are one story with p={p:.2f} only; was: {old.reason}"
+                f"groups{apart} that are one story with p={p:.2f} only; was: {old.reason}"
             )
             signals = {**old.signals, "bisect_probability": round(p, 4)}
             changed[row_num] = Assignment(old.article_id, new.id, round(1.0 - p, 4), reason, signals)
