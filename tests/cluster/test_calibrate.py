@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from storylens.cluster.calibrate import TIE, Confirmation, Scorer, _best, _resume, calibrate_bisect
+from storylens.cluster.calibrate import TIE, Confirmation, Scorer, _best, _resume, calibrate_bisect, main
 from storylens.cluster.features import ArticleFeatures
 from storylens.eval.clustering import shuffled
 from tests.cluster.vectors import ONE_SIGNAL, feats
@@ -130,3 +132,17 @@ def test_a_calibration_resumed_gets_the_cut_at_a_gap_in_time_scored_on_the_dated
     assert record["objective_by_data_set"]["join"] == {"x": {"set": 0.5}}
     assert record["objective_by_data_set"]["cut at a gap in time"]["0.2"] == {"set": 1.0}
     assert capsys.readouterr().err.splitlines()[2] == "cut at a gap in time 0.2: 1.0000"
+
+
+def test_resume_needs_weights_to_resume_and_leaves_complete_ones_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "weights.json"
+    complete = {**ONE_SIGNAL, "gap_bisect_threshold": 0.3, "calibration": {"join_only_score": 0.5}}
+    out.write_text(json.dumps({"models": {"static": complete}}))
+    with pytest.raises(SystemExit):
+        main(["--resume", "--embedder", "minilm", "--out", str(out)])
+    assert f"--resume: {out} holds no weights for minilm" in capsys.readouterr().err
+    main(["--resume", "--embedder", "static", "--out", str(out)])  # nothing to run: no data read
+    assert "static: every step is calibrated already" in capsys.readouterr().err
+    assert json.loads(out.read_text())["models"]["static"] == complete
