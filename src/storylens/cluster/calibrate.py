@@ -28,10 +28,10 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    (``calibrate_bisect``), both on the same mean; then the lone-article step once more, since
    cutting fused stories in two changes which articles are alone and which stories crowd them.
    Last, the bar under which a dated story is cut at the widest gap between its members' days
-   (``calibrate_gap_bisect``), on the dated stream alone. Each of these steps stays off unless its best setting beats off by more than ``TIE``, or beats
-   it by less and also gains over off on every one of ``CONFIRM_SEEDS``' further shuffles of the
-   training sets (each with its own synthetic dates): a small gain that every order of the
-   stream shows is a real one.
+   (``calibrate_gap_bisect``), on the dated stream alone. Each of these steps stays off unless
+   its best setting beats off by more than ``TIE``, or beats it by less and also gains over off
+   on every one of ``CONFIRM_SEEDS``' further shuffles of the training sets (each with its own
+   synthetic dates): a small gain that every order of the stream shows is a real one.
 
 Every grid point is a run of the clusterer on each training set (``Scorer``); the runs are spread
 over ``--jobs`` processes (one per core by default) and the weights do not depend on how many. The
@@ -348,23 +348,12 @@ class Confirmation:
 def calibrate_bisect(
     scorer: Scorer, weights: dict[str, Any], confirm: Confirmation | None = None
 ) -> tuple[float, dict[str, float]]:
-    """The bar under which the recluster pass cuts a story in two, and the grid.
+    """The bar under which the recluster pass cuts a story in two (2-means), and the grid.
 
-    Bars above the merge threshold are not tried: the next merge pass would join the halves again.
     Scored as the mean of the undated objective and the dated stream's (stories that fuse two
-    events grow where many run at once). Off (0) wins ties unless ``confirm`` finds that the best
-    bar gains on every further shuffle.
+    events grow where many run at once).
     """
-    bars = [b for b in BISECT_BARS if b <= weights["merge_threshold"]]
-    grid = scorer.grid(
-        "cut in two", {str(b): {**weights, "bisect_threshold": b} for b in [0.0, *bars]}, "both"
-    )
-
-    def confirmed(bar: str) -> bool:
-        on, off = ({**weights, "bisect_threshold": float(b)} for b in (bar, 0.0))
-        return confirm is not None and confirm(f"cut in two {bar}", on, off)
-
-    return float(_best(grid, "0.0", confirmed)), grid
+    return _bar_step(scorer, weights, "bisect_threshold", BISECT_BARS, "cut in two", "both", confirm)
 
 
 def calibrate_gap_bisect(
@@ -374,16 +363,30 @@ def calibrate_gap_bisect(
     members' days, and the grid.
 
     Scored on the dated stream alone: an undated stream has no gaps, so the step changes nothing
-    there. Bars above the merge threshold are not tried. Off (0) wins ties unless ``confirm`` finds
-    that the best bar gains on every further shuffle.
+    there.
     """
-    bars = [b for b in GAP_BISECT_BARS if b <= weights["merge_threshold"]]
-    trials = {str(b): {**weights, "gap_bisect_threshold": b} for b in [0.0, *bars]}
-    grid = scorer.grid("cut at a gap in time", trials, "dated")
+    bars = GAP_BISECT_BARS
+    return _bar_step(scorer, weights, "gap_bisect_threshold", bars, "cut at a gap in time", "dated", confirm)
+
+
+def _bar_step(
+    scorer: Scorer,
+    weights: dict[str, Any],
+    key: str,
+    bars: Sequence[float],
+    step: str,
+    mode: str,
+    confirm: Confirmation | None,
+) -> tuple[float, dict[str, float]]:
+    """The best of off (0) and ``bars`` for the cut bar ``key``, scored on the ``mode`` objective,
+    and the grid. Bars above the merge threshold are not tried: the next merge pass would join the
+    halves again. Off wins ties unless ``confirm`` finds that the best bar gains on every further
+    shuffle."""
+    trials = {str(b): {**weights, key: b} for b in [0.0, *bars] if b <= weights["merge_threshold"]}
+    grid = scorer.grid(step, trials, mode)
 
     def confirmed(bar: str) -> bool:
-        on, off = trials[bar], trials["0.0"]
-        return confirm is not None and confirm(f"cut at a gap in time {bar}", on, off)
+        return confirm is not None and confirm(f"{step} {bar}", trials[bar], trials["0.0"])
 
     return float(_best(grid, "0.0", confirmed)), grid
 
