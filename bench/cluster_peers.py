@@ -21,8 +21,9 @@ With ``--synthetic-dates`` every story gets a start within a 60-day span and its
 within a few days of it (as ``storylens eval clustering --synthetic-dates``). The peers then see
 the dates too: their distance between two articles gains ``w * (1 - exp(-days apart / 3))``, with
 ``w`` picked on train alongside their other parameters (0 leaves the dates unused), and they
-cluster all articles at once; storylens reads them in date order as a stream (batches of 100,
-recluster after each), as ``storylens ingest`` would.
+cluster all articles at once; storylens reads them in date order as a stream, in batches of 100
+each taken as one ``storylens ingest`` run takes it (recluster after the batch, and within it
+whenever stream time moves on by half the story window).
 
 Runs on several shuffles (``--seeds``; each also draws its own dates and picks the peers'
 parameters on its own train sample): the online clusterer depends on the order the articles

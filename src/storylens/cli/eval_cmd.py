@@ -32,7 +32,9 @@ def _table(results: dict[str, Any], prefix: str = "") -> list[tuple[str, str]]:
 @click.argument("task", type=click.Choice(list(TASKS)))
 @click.argument("data", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "--stream", is_flag=True, help="clustering: feed articles in date order through the online path."
+    "--stream",
+    is_flag=True,
+    help="clustering: feed articles in date order, in batches of 100, each as `storylens ingest` takes it.",
 )
 @click.option(
     "--synthetic-dates",

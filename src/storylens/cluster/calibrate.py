@@ -149,7 +149,10 @@ def _objective(
 
     By default the articles arrive undated, in the given order, with one recluster pass at the end.
     With ``stream_seed`` they carry ``synthetic_days`` and arrive in date order, with the recluster
-    pass after every ``every`` articles (as ``storylens ingest`` runs on a stream).
+    pass after every ``every`` articles. On NeuS train, where 100 articles span under a day, that is
+    how ``storylens ingest`` runs on batches of 100. Ingest also reclusters within a batch whenever
+    stream time moves on by half the story window, which here happens only on ECB+ train (about ten
+    articles a day); the committed weights were calibrated without that.
     """
     from storylens.cluster.recluster import recluster as run_recluster
     from storylens.eval.clustering import scores, synthetic_days

@@ -248,10 +248,9 @@ def cluster_and_score(
     """
     start = time.perf_counter()
     clusterer = StoryClusterer(embedder, config)
-    if stream:
+    if stream:  # each batch as one ``storylens ingest`` run takes it
         for i in range(0, len(items), recluster_every):
-            clusterer.add(items[i : i + recluster_every])
-            clusterer.recluster()
+            clusterer.add_and_recluster(items[i : i + recluster_every])
     else:  # as ``storylens ingest`` runs one batch (recluster within it as dates move on, then at the end)
         clusterer.add_and_recluster(items)
     elapsed = time.perf_counter() - start
@@ -304,7 +303,7 @@ def run(
         result["split"] = ECB_SPLITS.get(split, split) if name == "ecbplus" else NEUS_SPLITS.get(split, split)
         result["order"] = order
         result["embedder"] = model.name
-        result["mode"] = "stream (batches of 100, recluster after each)" if stream else "batch + recluster"
+        result["mode"] = "stream (batches of 100 as ingest takes them)" if stream else "batch + recluster"
         out[name] = result
     return out
 
