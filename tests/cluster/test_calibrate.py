@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from storylens.cluster.calibrate import TIE, Confirmation, Scorer, _best, _resume, calibrate_bisect, main
+from storylens.cluster.calibrate import (
+    LATE_STEPS,
+    TIE,
+    Confirmation,
+    Scorer,
+    _best,
+    _resume,
+    calibrate_bisect,
+    main,
+)
 from storylens.cluster.features import ArticleFeatures
 from storylens.eval.clustering import shuffled
 from tests.cluster.vectors import ONE_SIGNAL, feats
@@ -127,7 +136,9 @@ def test_a_calibration_resumed_gets_the_cut_at_a_gap_in_time_scored_on_the_dated
     assert list(grid) == ["0.0", "0.1", "0.2", "0.3"]  # bars above the merge threshold are not tried
     # off leaves the two events fused; p that they are one story is about 0.15: bars above cut them
     assert grid["0.0"] == grid["0.1"] < grid["0.2"] == grid["0.3"] == 1.0
-    assert resumed == {**timed, "gap_bisect_threshold": 0.2}  # the other weights are kept
+    assert resumed == {**timed, "gap_bisect_threshold": 0.2, "recluster_passes": 1}  # the rest is kept
+    passes = record["recluster_passes_grid"]
+    assert list(passes) == ["1", "2", "3"] and len(set(passes.values())) == 1  # a tie: one pass
     assert record["join_only_score"] == 0.5  # and so is the record of the earlier steps
     assert record["objective_by_data_set"]["join"] == {"x": {"set": 0.5}}
     assert record["objective_by_data_set"]["cut at a gap in time"]["0.2"] == {"set": 1.0}
@@ -138,11 +149,31 @@ def test_resume_needs_weights_to_resume_and_leaves_complete_ones_alone(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "weights.json"
-    complete = {**ONE_SIGNAL, "gap_bisect_threshold": 0.3, "calibration": {"join_only_score": 0.5}}
+    late = {key: 0.3 for key, _, _ in LATE_STEPS}
+    complete = {**ONE_SIGNAL, **late, "calibration": {"join_only_score": 0.5}}
     out.write_text(json.dumps({"models": {"static": complete}}))
     with pytest.raises(SystemExit):
-        main(["--resume", "--embedder", "minilm", "--out", str(out)])
+        main(["--resume", "--embedder", "minilm", "--out", str(out), "--data", str(tmp_path)])
     assert f"--resume: {out} holds no weights for minilm" in capsys.readouterr().err
-    main(["--resume", "--embedder", "static", "--out", str(out)])  # nothing to run: no data read
+    # nothing to run: the (empty) data folder is never read
+    main(["--resume", "--embedder", "static", "--out", str(out), "--data", str(tmp_path)])
     assert "static: every step is calibrated already" in capsys.readouterr().err
     assert json.loads(out.read_text())["models"]["static"] == complete
+
+
+def test_resume_runs_only_the_last_steps_the_weights_lack(capsys: pytest.CaptureFixture[str]) -> None:
+    scorer = Scorer([_two_stories()], (3, 3), seed=1, names=["set"])
+    resumed = _resume(scorer, {**ONE_SIGNAL, "merge_threshold": 0.3, "gap_bisect_threshold": 0.2})
+    assert resumed["gap_bisect_threshold"] == 0.2 and resumed["recluster_passes"] == 1
+    assert list(resumed["calibration"]) == [
+        "recluster_passes_grid",
+        "gains_over_off_on_further_shuffles",
+        "objective_by_data_set",
+    ]
+    assert [line.rsplit(":", 1)[0] for line in capsys.readouterr().err.splitlines()] == [
+        "recluster passes 1",
+        "recluster passes 2",
+        "recluster passes 3",
+    ]
+    with pytest.raises(ValueError, match="calibrate them afresh"):
+        _resume(scorer, {**ONE_SIGNAL, "merge_threshold": 0.3, "recluster_passes": 2})

@@ -24,11 +24,12 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    dates, date order, the recluster pass after every 100 articles. The merge threshold is scored
    on the mean of the undated objective and that dated stream's. Then the floor and factor of
    the pass that joins a lone article to a story it is nearer to than that story is to any other
-   (``calibrate_absorb``), and last the bar under which the recluster pass cuts a story in two
+   (``calibrate_absorb``), then the bar under which the recluster pass cuts a story in two
    (``calibrate_bisect``), both on the same mean; then the lone-article step once more, since
    cutting fused stories in two changes which articles are alone and which stories crowd them.
    Last, the bar under which a dated story is cut at the widest gap between its members' days
-   (``calibrate_gap_bisect``), on the dated stream alone. Each of these steps stays off unless
+   (``calibrate_gap_bisect``), on the dated stream alone, and how many times in a row the
+   recluster pass may run (``calibrate_recluster_passes``). Each of these steps stays off unless
    its best setting beats off by more than ``TIE``, or beats it by less and also gains over off
    on every one of ``CONFIRM_SEEDS``' further shuffles of the training sets (each with its own
    synthetic dates): a small gain that every order of the stream shows is a real one.
@@ -40,7 +41,7 @@ so that a setting that trades one set for the other shows.
 
 Run: ``python -m storylens.cluster.calibrate [--embedder static|minilm] [--cache DIR] [--jobs N]``
 (``--cache`` keeps the training embeddings in ``DIR`` so that a second run skips the model;
-``--resume`` runs only the last step, on top of weights made before it existed).
+``--resume`` runs only the last steps that the weights in ``--out`` lack, on top of them).
 """
 
 from __future__ import annotations
@@ -64,6 +65,7 @@ REASSIGN_BARS = (0.02, 0.05, 0.1)  # reassignment bars tried with each join thre
 MERGE_THRESHOLDS = (0.3, 0.4, 0.5, 0.6, OFF)  # story-to-story p at which the recluster pass merges
 BISECT_BARS = (0.2, 0.3, 0.4, 0.5)  # cut a story in two when its halves are one story with p under this
 GAP_BISECT_BARS = (0.1, 0.2, 0.3, 0.4, 0.5)  # ... the same for the halves before and after a gap in time
+RECLUSTER_PASSES = (1, 2, 3)  # most passes of recluster in a row (it stops at one that changes nothing)
 ABSORB_FLOORS = (0.02, 0.05)  # least p for a lone article to join its nearest story
 ABSORB_RATIOS = (1.0, 2.0, 4.0)  # ... as a multiple of that story's p with its nearest other story
 TIE = 0.002  # grid scores this close to the best are a tie (differences of a few articles)
@@ -372,6 +374,21 @@ def calibrate_gap_bisect(
     return _bar_step(scorer, weights, "gap_bisect_threshold", bars, "cut at a gap in time", "dated", confirm)
 
 
+def calibrate_recluster_passes(
+    scorer: Scorer, weights: dict[str, Any], confirm: Confirmation | None = None
+) -> tuple[int, dict[str, float]]:
+    """How many times in a row the recluster pass may run, stopping at one that changes nothing,
+    and the grid. Scored as the mean of the undated objective and the dated stream's. One pass wins
+    ties unless ``confirm`` finds that the best number gains on every further shuffle."""
+    trials = {str(n): {**weights, "recluster_passes": n} for n in RECLUSTER_PASSES}
+    grid = scorer.grid("recluster passes", trials, "both")
+
+    def confirmed(passes: str) -> bool:
+        return confirm is not None and confirm(f"recluster passes {passes}", trials[passes], trials["1"])
+
+    return int(_best(grid, "1", confirmed)), grid
+
+
 def _bar_step(
     scorer: Scorer,
     weights: dict[str, Any],
@@ -392,6 +409,15 @@ def _bar_step(
         return confirm is not None and confirm(f"{step} {bar}", trials[bar], trials["0.0"])
 
     return float(_best(grid, "0.0", confirmed)), grid
+
+
+# The last steps of ``_thresholds``: (setting, record key, step). Each runs on the settings of every
+# step before it, and every earlier step runs with it off, so ``--resume`` can add the ones a set
+# of weights lacks and get what a full run gets.
+LATE_STEPS: tuple[tuple[str, str, Callable[..., tuple[Any, dict[str, float]]]], ...] = (
+    ("gap_bisect_threshold", "gap_bisect_threshold_grid_dated", calibrate_gap_bisect),
+    ("recluster_passes", "recluster_passes_grid", calibrate_recluster_passes),
+)
 
 
 def calibrate_absorb(
@@ -435,8 +461,8 @@ def calibrate(
     """The weights and thresholds for ``embedder_name`` learned on the train splits in ``data``,
     with the calibration record; the grids run in ``jobs`` processes (``Scorer``).
 
-    ``resume``: weights made by this calibration before its last step (the cut at a gap in time)
-    existed; only that step runs, on top of them. Every earlier step runs with it off, so the
+    ``resume``: weights made by this calibration before its last steps (``LATE_STEPS``) existed;
+    only the steps they lack run, on top of them. Every earlier step runs with those off, so the
     result is what a full run gives.
     """
     import numpy as np
@@ -490,6 +516,7 @@ def calibrate(
         "split_threshold": 0.0,
         "bisect_threshold": 0.0,
         "gap_bisect_threshold": 0.0,
+        "recluster_passes": 1,
     }
     with Scorer(sets, dims, seed, names, shuffles, jobs) as scorer:
         grids = _thresholds(scorer, weights)
@@ -504,13 +531,16 @@ def calibrate(
 
 
 def _resume(scorer: Scorer, weights: dict[str, Any]) -> dict[str, Any]:
-    """``weights`` with the last step of ``_thresholds`` run on top and added to their record."""
+    """``weights`` with the ``LATE_STEPS`` they lack run on top and added to their record."""
+    missing = [i for i, (key, _, _) in enumerate(LATE_STEPS) if key not in weights]
+    if missing and missing != list(range(missing[0], len(LATE_STEPS))):
+        raise ValueError("the weights lack a step that runs before one they have: calibrate them afresh")
     record = dict(weights.get("calibration", {}))
     weights = {k: v for k, v in weights.items() if k != "calibration"}
     with scorer:
         confirm = Confirmation(scorer)
-        weights["gap_bisect_threshold"], grid = calibrate_gap_bisect(scorer, weights, confirm)
-    record["gap_bisect_threshold_grid_dated"] = grid
+        for key, record_key, step in LATE_STEPS[missing[0] :] if missing else ():
+            weights[key], record[record_key] = step(scorer, weights, confirm)
     for key, new in (
         ("gains_over_off_on_further_shuffles", confirm.gains),
         ("objective_by_data_set", scorer.by_set),
@@ -555,7 +585,9 @@ def _thresholds(scorer: Scorer, weights: dict[str, Any]) -> dict[str, Any]:
     weights["absorb_threshold"], weights["absorb_ratio"], absorb_again = calibrate_absorb(
         scorer, weights, confirm, label="lone article after cut in two"
     )
-    weights["gap_bisect_threshold"], gap_grid = calibrate_gap_bisect(scorer, weights, confirm)
+    late: dict[str, dict[str, float]] = {}
+    for key, record_key, step in LATE_STEPS:
+        weights[key], late[record_key] = step(scorer, weights, confirm)
     return {
         "join_and_reassign_threshold_grid": grid,
         "tied_reassign_thresholds_on_a_dated_stream": stream_grid,
@@ -565,7 +597,7 @@ def _thresholds(scorer: Scorer, weights: dict[str, Any]) -> dict[str, Any]:
         "absorb_threshold_grid": absorb_grid,
         "bisect_threshold_grid": bisect_grid,
         "absorb_threshold_grid_after_bisect": absorb_again,
-        "gap_bisect_threshold_grid_dated": gap_grid,
+        **late,
         "gains_over_off_on_further_shuffles": confirm.gains,
     }
 
@@ -587,8 +619,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--resume",
         action="store_true",
-        help="keep each embedder's weights in --out and run only the last step (the cut at a gap in "
-        "time) on top of weights made before it existed",
+        help="keep each embedder's weights in --out and run only the last steps they lack (the cut at "
+        "a gap in time, the number of recluster passes) on top of them",
     )
     args = parser.parse_args(argv)
     data = args.data or default_data_dir()
@@ -599,7 +631,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         if args.resume:
             if name not in models:
                 parser.error(f"--resume: {args.out} holds no weights for {name}")
-            if "gap_bisect_threshold" in models[name]:
+            if all(key in models[name] for key, _, _ in LATE_STEPS):
                 print(f"{name}: every step is calibrated already", file=sys.stderr)
                 continue
             models[name] = calibrate(data, name, cache=args.cache, jobs=args.jobs, resume=models[name])

@@ -63,6 +63,8 @@ class ClusterConfig:
     bisect_min_members: int = 4  # ... looked at for stories of at least this many members
     gap_bisect_threshold: float | None = None  # recluster: cut a dated story at its widest gap in time
     # when the groups before and after it are one story with p < this
+    recluster_passes: int | None = None  # recluster: run the pass up to this many times, until one
+    # changes nothing
     weights: dict[str, Any] | None = field(default=None, compare=False)
 
 
@@ -78,6 +80,7 @@ class ScoringModel:
     absorb_ratio: float
     bisect_threshold: float
     gap_bisect_threshold: float
+    recluster_passes: int = 1
 
     def probability(self, values: tuple[float, ...]) -> float:
         z = self.intercept + sum(w * x for w, x in zip(self.coef, values, strict=True))
@@ -136,4 +139,5 @@ def load_model(config: ClusterConfig, embedder: str = "static") -> ScoringModel:
         absorb_ratio=setting("absorb_ratio", 1.0),
         bisect_threshold=setting("bisect_threshold", 0.0),
         gap_bisect_threshold=setting("gap_bisect_threshold", 0.0),
+        recluster_passes=int(setting("recluster_passes", 1)),
     )

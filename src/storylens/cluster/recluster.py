@@ -410,7 +410,28 @@ def _bisect_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
 
 def recluster(c: OnlineClusterer) -> list[Assignment]:
     """Merge, cut in two, split and reassign the active stories, then join lone articles to the
-    story they are nearest; the assignments that changed, in article order."""
+    story they are nearest; the assignments that changed story, in article order.
+
+    The pass runs again while it changes something, at most ``recluster_passes`` times (calibrated):
+    a merge or a cut can leave articles that now fit another story better, which only a further
+    pass moves.
+    """
+    first: dict[str, str] = {}  # article id -> its story before the first pass
+    latest: dict[str, Assignment] = {}
+    for _ in range(max(c.model.recluster_passes, 1)):
+        moved = _recluster_pass(c)
+        for previous, assignment in moved:
+            first.setdefault(assignment.article_id, previous)
+            latest[assignment.article_id] = assignment
+        if not moved:
+            break
+    out = [a for a in latest.values() if a.story_id != first[a.article_id]]
+    return sorted(out, key=lambda a: c.row_of[a.article_id])
+
+
+def _recluster_pass(c: OnlineClusterer) -> list[tuple[str, Assignment]]:
+    """One recluster pass; (previous story id, assignment) of the articles that changed story, in
+    article order."""
     changed: dict[int, Assignment] = {}
     for drop, (keep, p) in sorted(_merge_pass(c).items()):
         source, target = c.stories[drop], c.stories[keep]
@@ -469,5 +490,5 @@ def recluster(c: OnlineClusterer) -> list[Assignment]:
         previous = c.assigned[assignment.article_id]
         c.assigned[assignment.article_id] = assignment
         if previous.story_id != assignment.story_id:
-            out.append(assignment)
+            out.append((previous.story_id, assignment))
     return out
