@@ -41,14 +41,17 @@ def test_the_pass_repeats_until_nothing_changes_and_reports_net_changes(
     c.add(feats("b", (0, 1, 0)))
     calls: list[int] = []
 
-    def one_pass(_: OnlineClusterer) -> list[tuple[str, Assignment]]:
+    def one_pass(core: OnlineClusterer) -> list[tuple[str, Assignment]]:
         calls.append(1)
+        for _, assignment in PASSES[len(calls) - 1]:  # as the real pass records its changes
+            core.assigned[assignment.article_id] = assignment
         return PASSES[len(calls) - 1]
 
     monkeypatch.setattr(recluster_module, "_recluster_pass", one_pass)
     changed = recluster_module.recluster(c)
     assert len(calls) == runs
     assert [(a.article_id, a.story_id) for a in changed] == reported  # in article order
+    assert all(c.assigned[a.article_id] is a for a in changed)  # the latest assignment of each
 
 
 def test_one_pass_is_the_default() -> None:

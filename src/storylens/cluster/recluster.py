@@ -417,15 +417,17 @@ def recluster(c: OnlineClusterer) -> list[Assignment]:
     pass moves.
     """
     first: dict[str, str] = {}  # article id -> its story before the first pass
-    latest: dict[str, Assignment] = {}
     for _ in range(max(c.model.recluster_passes, 1)):
         moved = _recluster_pass(c)
         for previous, assignment in moved:
             first.setdefault(assignment.article_id, previous)
-            latest[assignment.article_id] = assignment
         if not moved:
             break
-    out = [a for a in latest.values() if a.story_id != first[a.article_id]]
+    out = [
+        c.assigned[article_id]
+        for article_id, story in first.items()
+        if c.assigned[article_id].story_id != story
+    ]
     return sorted(out, key=lambda a: c.row_of[a.article_id])
 
 
