@@ -38,8 +38,8 @@ def test_clustering_scores_stay_above_floor(dataset: str) -> None:
 @pytest.mark.skipif(not (DATA / "ecbplus").exists() or not (DATA / "neus").exists(), reason="no shared data")
 @pytest.mark.parametrize("dataset", ["ecbplus", "neus"])
 def test_dated_stream_scores_stay_above_floor(dataset: str) -> None:
-    """ECB+ dev and all of NeuS val with synthetic dates, in date order, recluster every 100: as
-    ``storylens ingest`` reads a stream."""
+    """ECB+ dev and all of NeuS val with synthetic dates, in date order, in batches of 100 each as
+    ``storylens ingest`` takes it."""
     from storylens.eval.clustering import run
 
     result = run(DATA, dataset=dataset, split="dev", stream=True, synthetic_dates=True)[dataset]

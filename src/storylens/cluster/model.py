@@ -80,7 +80,7 @@ class ScoringModel:
     absorb_ratio: float
     bisect_threshold: float
     gap_bisect_threshold: float
-    recluster_passes: int = 1
+    recluster_passes: int
 
     def probability(self, values: tuple[float, ...]) -> float:
         z = self.intercept + sum(w * x for w, x in zip(self.coef, values, strict=True))
