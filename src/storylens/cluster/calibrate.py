@@ -370,8 +370,9 @@ def calibrate_gap_bisect(
     Scored on the dated stream alone: an undated stream has no gaps, so the step changes nothing
     there.
     """
-    bars = GAP_BISECT_BARS
-    return _bar_step(scorer, weights, "gap_bisect_threshold", bars, "cut at a gap in time", "dated", confirm)
+    return _bar_step(
+        scorer, weights, "gap_bisect_threshold", GAP_BISECT_BARS, "cut at a gap in time", "dated", confirm
+    )
 
 
 def calibrate_recluster_passes(

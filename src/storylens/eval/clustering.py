@@ -239,7 +239,7 @@ def cluster_and_score(
     embedder: Any,
     stream: bool = False,
     config: ClusterConfig | None = None,
-    recluster_every: int = 100,
+    batch_size: int = 100,
     keep_predicted: bool = False,
 ) -> dict[str, Any]:
     """Cluster ``items`` (already in feed order) and score them; timing covers embedding + clustering.
@@ -249,8 +249,8 @@ def cluster_and_score(
     start = time.perf_counter()
     clusterer = StoryClusterer(embedder, config)
     if stream:  # each batch as one ``storylens ingest`` run takes it
-        for i in range(0, len(items), recluster_every):
-            clusterer.add_and_recluster(items[i : i + recluster_every])
+        for i in range(0, len(items), batch_size):
+            clusterer.add_and_recluster(items[i : i + batch_size])
     else:  # as ``storylens ingest`` runs one batch (recluster within it as dates move on, then at the end)
         clusterer.add_and_recluster(items)
     elapsed = time.perf_counter() - start
