@@ -41,7 +41,7 @@ def test_the_pass_repeats_until_nothing_changes_and_reports_net_changes(
     c.add(feats("b", (0, 1, 0)))
     calls: list[int] = []
 
-    def one_pass(core: OnlineClusterer) -> list[tuple[str, Assignment]]:
+    def one_pass(core: OnlineClusterer, memo: object) -> list[tuple[str, Assignment]]:
         calls.append(1)
         for _, assignment in PASSES[len(calls) - 1]:  # as the real pass records its changes
             core.assigned[assignment.article_id] = assignment

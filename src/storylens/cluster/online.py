@@ -25,7 +25,7 @@ from storylens.models import Assignment
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["OnlineClusterer", "Query", "story_id_for"]
+__all__ = ["OnlineClusterer", "Query", "Scored", "story_id_for"]
 
 
 def story_id_for(seed_article_id: str) -> str:
@@ -65,6 +65,10 @@ class Query(NamedTuple):
     day: float | None
 
 
+# (row, story num, story version) -> (probability, signals, day gap) of the row against the story
+Scored = dict[tuple[int, int, int], tuple[float, tuple[float, ...], float | None]]
+
+
 @dataclass(slots=True)
 class StoryState:
     """Running aggregate of one story."""
@@ -83,6 +87,7 @@ class StoryState:
     term_norm: float = -1.0  # cached TF-IDF norm; < 0 when stale
     vec_norms: tuple[float, float] = (-1.0, -1.0)  # cached norms of title_sum, body_sum; < 0 when stale
     compact: bool = False  # aggregates dropped while the story is out of the indexes (see ``evict``)
+    version: int = 0  # counts changes of membership: equal versions, equal scores (see ``recluster``)
 
 
 class OnlineClusterer:
@@ -293,6 +298,7 @@ class OnlineClusterer:
             self._restore_story(story)
         row = self.rows[row_num]
         story.members.append(row_num)
+        story.version += 1
         story.title_sum += row.title_vec
         story.body_sum += row.body_vec
         story.recent = np.vstack((story.recent[-(RECENT_MEMBERS - 1) :], row.title_vec[None, :]))
@@ -389,22 +395,32 @@ class OnlineClusterer:
         exclude_story: int | None = None,
         candidates: list[int] | None = None,
         query: Query | None = None,
+        scored: Scored | None = None,
     ) -> tuple[StoryState | None, float, tuple[tuple[float, ...], float | None]]:
         """Most likely candidate story for ``row``, its probability and (signals, gap);
         ``candidates`` and ``query`` are ``self.candidates(row)`` and ``self.query(row)`` when
-        already at hand."""
-        query = query or self.query(row)
+        already at hand. ``scored`` holds the scores of earlier calls, by (row, story, version),
+        reused and added to: valid while no article arrives (see ``recluster``)."""
         best: StoryState | None = None
         best_p = -1.0
         best_info: tuple[tuple[float, ...], float | None] = ((), None)
+        row_num = self.row_of[row.id]
         for num in self.candidates(row) if candidates is None else candidates:
             if num == exclude_story:
                 continue
             story = self.stories[num]
-            values, gap = self.signals(query, story)
+            key = (row_num, num, story.version)
+            hit = scored.get(key) if scored is not None else None
+            if hit is None:
+                query = query or self.query(row)
+                values, gap = self.signals(query, story)
+                outside = gap is not None and gap > self.config.window_days
+                hit = (-1.0 if outside else self.model.probability(values), values, gap)
+                if scored is not None:
+                    scored[key] = hit
+            p, values, gap = hit
             if gap is not None and gap > self.config.window_days:
                 continue  # outside the story window: a different event, whatever the topic
-            p = self.model.probability(values)
             if p > best_p:
                 best, best_p, best_info = story, p, (values, gap)
         return best, best_p, best_info

@@ -24,12 +24,63 @@ Writes new ``Assignment`` records for the articles whose story changed and retur
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
+from typing import Any
 
 from storylens.cluster.model import RECENT_MEMBERS, TIME_COLUMNS
-from storylens.cluster.online import OnlineClusterer, Query, Row, StoryState, story_id_for
+from storylens.cluster.online import OnlineClusterer, Query, Row, Scored, StoryState, story_id_for
 from storylens.models import Assignment
 
 __all__ = ["recluster"]
+
+
+@dataclass
+class _Memo:
+    """What the steps of one ``recluster`` call have scored, keyed by the versions of the stories
+    each score read (``StoryState.version`` counts changes of membership).
+
+    No article arrives within one call, so the term and entity statistics stand still and a score
+    depends only on the stories (and the article) it reads: stories at the versions they had score
+    as they did. A later pass, or a later round of reassignment, then scores again only what the
+    changes before it touched, with the outcome of scoring everything again. ``reuse=False``
+    scores everything again, as a check of exactly that.
+    """
+
+    reuse: bool = True
+    pairs: dict[tuple[int, int, int, int], float] = field(
+        default_factory=dict
+    )  # (a, version, b, version) -> p
+    articles: Scored = field(default_factory=dict)  # an article against a story (``best_story``)
+    belongs: dict[tuple[int, int, int], float] = field(default_factory=dict)  # (row, story, version) -> p
+    whole: dict[int, int] = field(default_factory=dict)  # story -> version the cut-in-two step left whole
+    intact: dict[int, int] = field(
+        default_factory=dict
+    )  # story -> version with no member under the split bar
+
+    def seen(self, table: dict[int, Any], key: int, state: object) -> bool:
+        """Whether ``key`` was scored in ``state`` before, with the outcome that leaves it be."""
+        return self.reuse and table.get(key) == state
+
+    @property
+    def scored(self) -> Scored | None:
+        """The article-to-story scores for ``OnlineClusterer.best_story`` (``None``: no reuse)."""
+        return self.articles if self.reuse else None
+
+    def pair(self, c: OnlineClusterer, a: StoryState, b: StoryState, query: Query | None = None) -> float:
+        """``_pair_probability(c, a, b, query)``, reused while both stories keep their versions."""
+        key = (a.num, a.version, b.num, b.version)
+        p = self.pairs.get(key) if self.reuse else None
+        if p is None:
+            p = self.pairs[key] = _pair_probability(c, a, b, query)
+        return p
+
+    def p_belongs(self, c: OnlineClusterer, row_num: int, story: StoryState) -> float:
+        """``_p_belongs`` of a member, reused while its story keeps its version."""
+        key = (row_num, story.num, story.version)
+        p = self.belongs.get(key) if self.reuse else None
+        if p is None:
+            p = self.belongs[key] = _p_belongs(c, c.rows[row_num], story)
+        return p
 
 
 def _story_query(c: OnlineClusterer, story: StoryState) -> Query:
@@ -64,7 +115,9 @@ def _pair_probability(c: OnlineClusterer, a: StoryState, b: StoryState, query: Q
     return c.model.probability(tuple(scored))
 
 
-def _neighbour_stories(c: OnlineClusterer, story: StoryState, above: int = -1) -> list[tuple[int, float]]:
+def _neighbour_stories(
+    c: OnlineClusterer, story: StoryState, memo: _Memo, above: int = -1
+) -> list[tuple[int, float]]:
     """(story num, probability that both are one story) for the active stories near ``story``
     (only those numbered above ``above``)."""
     query = _story_query(c, story)
@@ -75,15 +128,15 @@ def _neighbour_stories(c: OnlineClusterer, story: StoryState, above: int = -1) -
     ):
         if other_num <= above or other_num == story.num:
             continue
-        out.append((other_num, _pair_probability(c, story, c.stories[other_num], query)))
+        out.append((other_num, memo.pair(c, story, c.stories[other_num], query)))
     return out
 
 
-def _merge_pass(c: OnlineClusterer) -> dict[int, tuple[int, float]]:
+def _merge_pass(c: OnlineClusterer, memo: _Memo) -> dict[int, tuple[int, float]]:
     """Story num -> (surviving story num, probability) for every story merged away."""
     candidates: list[tuple[float, int, int]] = []
     for num in sorted(c.index.active()):
-        for other_num, p in _neighbour_stories(c, c.stories[num], above=num):
+        for other_num, p in _neighbour_stories(c, c.stories[num], memo, above=num):
             if p >= c.model.merge_threshold:
                 candidates.append((p, num, other_num))
     parent: dict[int, int] = {}
@@ -109,6 +162,7 @@ def _detach(c: OnlineClusterer, row_num: int, story: StoryState) -> None:
 
     row = c.rows[row_num]
     story.members.remove(row_num)
+    story.version += 1
     story.title_sum -= row.title_vec
     story.body_sum -= row.body_vec
     for key, value in zip(row.term_keys.tolist(), row.term_vals.tolist(), strict=True):
@@ -145,22 +199,10 @@ def _p_belongs(c: OnlineClusterer, row: Row, story: StoryState, query: Query | N
     return c.model.probability(values)
 
 
-def _reassign_pass(
-    c: OnlineClusterer,
-    changed: dict[int, Assignment],
-    touched: set[int] | None = None,
-    looked: dict[int, list[int]] | None = None,
-) -> set[int]:
-    """Move articles to the story the model now prefers; the stories that lost or gained one.
-
-    ``touched`` holds the stories changed by the previous round (``None``: look at every article).
-    An article whose own story and candidate stories have not changed since that round began, with
-    the same candidates as when it was last looked at (``looked``: row -> candidates, kept across
-    rounds), would meet the same scores and stay where it is, so it is not scored again.
-    """
-    if looked is None:
-        looked = {}
-    moved: set[int] = set()
+def _reassign_pass(c: OnlineClusterer, changed: dict[int, Assignment], memo: _Memo) -> bool:
+    """Move articles to the story the model now prefers; whether any moved. Only scores that a
+    change since the last look has touched are computed again (``memo``)."""
+    moved = False
     for num in sorted(c.index.active()):
         story = c.stories.get(num)
         if story is None:
@@ -170,43 +212,31 @@ def _reassign_pass(
             row = c.rows[row_num]
             if row.duplicate_of is not None or row.id in originals:
                 continue  # wire copies stay with their original, and originals with their copies
-            candidates = c.candidates(row)
-            if (
-                touched is not None
-                and num not in touched
-                and num not in moved
-                and looked.get(row_num) == candidates
-                and touched.isdisjoint(candidates)
-                and moved.isdisjoint(candidates)
-            ):
-                continue
-            looked[row_num] = candidates
             alone = len(story.members) == 1
             bar = c.model.reassign_threshold
-            query = c.query(row)
-            best, best_p, (values, gap) = c.best_story(row, num, candidates, query)
+            best, best_p, (values, gap) = c.best_story(row, num, scored=memo.scored)
             if best is None or best_p < bar:
                 continue
             # a story of its own: any other story reaching the bar is preferred
-            own = bar if alone else _p_belongs(c, row, story, query)
+            own = bar if alone else memo.p_belongs(c, row_num, story)
             if best_p <= own:
                 continue
             if alone:
                 _drop_story(c, story)
             else:
                 _detach(c, row_num, story)
-            assignment = c.explain_join(row, best, best_p, values, gap, query)
+            assignment = c.explain_join(row, best, best_p, values, gap)
             c.attach(row_num, best)
             was = "its own story" if alone else f"p={own:.2f} there"
             reason = f"moved from {story.id} ({was}); {assignment.reason}"
             changed[row_num] = Assignment(row.id, best.id, assignment.score, reason, assignment.signals)
-            moved.update((num, best.num))
+            moved = True
             if alone:
                 break
     return moved
 
 
-def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
+def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment], memo: _Memo) -> int:
     """Join each lone article to its most likely story when it is closer to that story than the
     story is to any other; the number of articles moved.
 
@@ -229,7 +259,7 @@ def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
         row = c.rows[row_num]
         if row.duplicate_of is not None:
             continue
-        best, p, info = c.best_story(row, exclude_story=num)
+        best, p, info = c.best_story(row, num, scored=memo.scored)
         if best is None or p < c.model.absorb_threshold or p <= proposals.get(best.num, (0.0,))[0]:
             continue
         proposals[best.num] = (p, num, info)
@@ -238,7 +268,7 @@ def _absorb_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
         story, target = c.stories.get(num), c.stories.get(target_num)
         if story is None or target is None or len(story.members) != 1:
             continue  # the lone article or its target has already moved in this pass
-        rival = max((q for other, q in _neighbour_stories(c, target) if other != num), default=0.0)
+        rival = max((q for other, q in _neighbour_stories(c, target, memo) if other != num), default=0.0)
         if p < c.model.absorb_ratio * rival:
             continue
         row_num = story.members[0]
@@ -349,7 +379,7 @@ def _two_groups(
     return keep, move
 
 
-def _bisect_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
+def _bisect_pass(c: OnlineClusterer, changed: dict[int, Assignment], memo: _Memo) -> int:
     """Cut each story whose members form two groups that are unlikely to be one story; the number
     of stories cut.
 
@@ -377,6 +407,8 @@ def _bisect_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
         story = c.stories.get(num)
         if story is None or len(story.members) < c.config.bisect_min_members:
             continue
+        if memo.seen(memo.whole, num, story.version):
+            continue
         best: tuple[float, list[int], list[int]] | None = None
         for split, bar in bars:
             halves = split(c, story)
@@ -387,6 +419,7 @@ def _bisect_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
             if p < bar and (best is None or p < best[0]):
                 best = (p, keep, move)
         if best is None:
+            memo.whole[num] = story.version
             continue
         p, keep, move = best
         for row_num in move:
@@ -408,17 +441,19 @@ def _bisect_pass(c: OnlineClusterer, changed: dict[int, Assignment]) -> int:
     return cuts
 
 
-def recluster(c: OnlineClusterer) -> list[Assignment]:
+def recluster(c: OnlineClusterer, reuse: bool = True) -> list[Assignment]:
     """Merge, cut in two, split and reassign the active stories, then join lone articles to the
     story they are nearest; the assignments that changed story, in article order.
 
     The pass runs again while it changes something, at most ``recluster_passes`` times (calibrated):
     a merge or a cut can leave articles that now fit another story better, which only a further
-    pass moves.
+    pass moves. A further pass scores again only what the passes before it changed (``_Memo``;
+    ``reuse=False`` scores everything again, with the same outcome).
     """
     first: dict[str, str] = {}  # article id -> its story before the first pass
+    memo = _Memo(reuse)
     for _ in range(max(c.model.recluster_passes, 1)):
-        moved = _recluster_pass(c)
+        moved = _recluster_pass(c, memo)
         for previous, assignment in moved:
             first.setdefault(assignment.article_id, previous)
         if not moved:
@@ -431,11 +466,11 @@ def recluster(c: OnlineClusterer) -> list[Assignment]:
     return sorted(out, key=lambda a: c.row_of[a.article_id])
 
 
-def _recluster_pass(c: OnlineClusterer) -> list[tuple[str, Assignment]]:
+def _recluster_pass(c: OnlineClusterer, memo: _Memo) -> list[tuple[str, Assignment]]:
     """One recluster pass; (previous story id, assignment) of the articles that changed story, in
     article order."""
     changed: dict[int, Assignment] = {}
-    for drop, (keep, p) in sorted(_merge_pass(c).items()):
+    for drop, (keep, p) in sorted(_merge_pass(c, memo).items()):
         source, target = c.stories[drop], c.stories[keep]
         for row_num in list(source.members):
             c.attach(row_num, target, index=False)
@@ -447,27 +482,29 @@ def _recluster_pass(c: OnlineClusterer) -> list[tuple[str, Assignment]]:
             changed[row_num] = Assignment(old.article_id, target.id, old.score, reason, signals)
         _drop_story(c, source)
         c.index.upsert(target.num, target.title_sum, tuple(target.entities))
-    _bisect_pass(c, changed)
+    _bisect_pass(c, changed, memo)
     detached: list[tuple[int, int, float]] = []
     for num in sorted(c.index.active()):
         story = c.stories[num]
-        if len(story.members) < 3:
+        if len(story.members) < 3 or memo.seen(memo.intact, num, story.version):
             continue
-        seed = story.members[0]
-        for row_num in list(story.members[1:]):
+        flagged = len(detached)
+        for row_num in story.members[1:]:
             row = c.rows[row_num]
             if row.duplicate_of is not None:
                 continue
-            p = _p_belongs(c, row, story)
-            if p < c.model.split_threshold and row_num != seed:
+            p = memo.p_belongs(c, row_num, story)
+            if p < c.model.split_threshold:
                 detached.append((row_num, num, p))
+        if len(detached) == flagged:
+            memo.intact[num] = story.version
     for row_num, num, p in detached:
         story = c.stories[num]
         if row_num not in story.members or len(story.members) < 2:
             continue
         _detach(c, row_num, story)
         row = c.rows[row_num]
-        best, best_p, (values, gap) = c.best_story(row, exclude_story=num)
+        best, best_p, (values, gap) = c.best_story(row, num, scored=memo.scored)
         if best is not None and best_p >= c.model.threshold:
             assignment = c.explain_join(row, best, best_p, values, gap)
             c.attach(row_num, best)
@@ -479,13 +516,10 @@ def _recluster_pass(c: OnlineClusterer) -> list[tuple[str, Assignment]]:
         changed[row_num] = Assignment(
             row.id, assignment.story_id, assignment.score, reason, assignment.signals
         )
-    touched: set[int] | None = None
-    looked: dict[int, list[int]] = {}
     for _ in range(c.config.reassign_rounds):
-        touched = _reassign_pass(c, changed, touched, looked)
-        if not touched:
+        if not _reassign_pass(c, changed, memo):
             break
-    _absorb_pass(c, changed)
+    _absorb_pass(c, changed, memo)
     out = []
     for row_num in sorted(changed):
         assignment = changed[row_num]
