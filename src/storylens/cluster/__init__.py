@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from storylens.cluster.online import OnlineClusterer
     from storylens.embed import Embedder
 
-__all__ = ["Assignment", "ClusterConfig", "ClusterItem", "StoryClusterer", "cluster_items"]
+__all__ = ["Assignment", "ClusterConfig", "ClusterItem", "StoryClusterer", "cluster_items", "recluster_spans"]
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,23 @@ def _order(items: Sequence[ClusterItem]) -> list[ClusterItem]:
         return ordered
     moved = {it.id for it in early}
     return [it for it in ordered if it.id not in moved] + early
+
+
+def recluster_spans(days: Sequence[float | None], step: float) -> list[tuple[int, int]]:
+    """How one batch in publication order is fed: (start, end) spans, each added and then
+    reclustered; a span ends where stream time has moved on by ``step`` days since its first dated
+    article, so that stories going quiet within a long batch are re-checked before they leave the
+    candidate indexes."""
+    spans: list[tuple[int, int]] = []
+    begin, start = 0, None
+    for i, day in enumerate(days):
+        if i > begin and day is not None and start is not None and day - start >= step:
+            spans.append((begin, i))
+            begin, start = i, None
+        if start is None:
+            start = day
+    spans.append((begin, len(days)))
+    return spans
 
 
 class StoryClusterer:
@@ -107,21 +124,13 @@ class StoryClusterer:
         """
         from storylens.cluster.features import parse_day
 
-        step = self.config.window_days / 2
+        ordered = _order(items)
         assigned: list[Assignment] = []
         moved: list[Assignment] = []
-        chunk: list[ClusterItem] = []
-        start: float | None = None
-        for item in _order(items):
-            day = parse_day(item.published)
-            if chunk and day is not None and start is not None and day - start >= step:
-                assigned += self.add(chunk)
-                moved += self.recluster()
-                chunk, start = [], None
-            chunk.append(item)
-            start = day if start is None else start
-        assigned += self.add(chunk)
-        moved += self.recluster()
+        spans = recluster_spans([parse_day(item.published) for item in ordered], self.config.window_days / 2)
+        for begin, end in spans:
+            assigned += self.add(ordered[begin:end])
+            moved += self.recluster()
         return assigned, moved
 
     def recluster(self) -> list[Assignment]:

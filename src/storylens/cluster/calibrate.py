@@ -21,7 +21,7 @@ Reads ECB+ train and NeuS train (``/work/shared/data`` or ``$STORYLENS_DATA``). 
    and split off), then the merge and split thresholds, chosen by grid search for the best mean
    of pairwise F1 and B3 F1 of the real online clusterer over both training sets. Reassignment
    bars that tie with the best (within ``TIE``) are told apart on a dated stream: synthetic
-   dates, date order, the recluster pass after every 100 articles. The merge threshold is scored
+   dates, date order, batches of 100 each fed as ingest feeds one. The merge threshold is scored
    on the mean of the undated objective and that dated stream's. Then the floor and factor of
    the pass that joins a lone article to a story it is nearer to than that story is to any other
    (``calibrate_absorb``), then the bar under which the recluster pass cuts a story in two
@@ -150,12 +150,12 @@ def _objective(
     """Mean of pairwise F1 and B3 F1 of the online clusterer on one training set.
 
     By default the articles arrive undated, in the given order, with one recluster pass at the end.
-    With ``stream_seed`` they carry ``synthetic_days`` and arrive in date order, with the recluster
-    pass after every ``every`` articles. On NeuS train, where 100 articles span under a day, that is
-    how ``storylens ingest`` runs on batches of 100. Ingest also reclusters within a batch whenever
-    stream time moves on by half the story window, which here happens only on ECB+ train (about ten
-    articles a day); the committed weights were calibrated without that.
+    With ``stream_seed`` they carry ``synthetic_days`` and arrive in date order in batches of
+    ``every``, each fed as ``storylens ingest`` feeds a batch (``recluster_spans``: the recluster
+    pass after the batch, and within it whenever stream time moves on by half the story window,
+    which on ECB+ train, about ten articles a day, happens about once a batch).
     """
+    from storylens.cluster import recluster_spans
     from storylens.cluster.recluster import recluster as run_recluster
     from storylens.eval.clustering import scores, synthetic_days
 
@@ -168,10 +168,15 @@ def _objective(
     else:
         days = synthetic_days(labels, stream_seed)
         order = sorted(range(len(feats)), key=lambda i: days[i])
-        for n, i in enumerate(order, start=1):
-            c.add(_dated(feats[i], days[i]))
-            if recluster and (n % every == 0 or n == len(order)):
-                run_recluster(c)
+        step = c.config.window_days / 2
+        for first in range(0, len(order), every):
+            batch = order[first : first + every]
+            spans = recluster_spans([days[i] for i in batch], step) if recluster else [(0, len(batch))]
+            for begin, end in spans:
+                for i in batch[begin:end]:
+                    c.add(_dated(feats[i], days[i]))
+                if recluster:
+                    run_recluster(c)
     result = scores(labels, [c.assigned[f.id].story_id for f in feats])
     return float(result["pairwise_f1"] + result["b3_f1"]) / 2
 
@@ -257,8 +262,8 @@ class Scorer:
         order, each as soon as it is known.
 
         ``mode``: "undated" (one recluster pass at the end), "join only" (no recluster pass),
-        "dated" (the stream of synthetic dates, date order, the recluster pass after every 100
-        articles) or "both" (the mean of undated and dated). ``seed``: the shuffle, and the seed
+        "dated" (the stream of synthetic dates, date order, batches of 100 each fed as ingest feeds
+        one) or "both" (the mean of undated and dated). ``seed``: the shuffle, and the seed
         of its dates; by default the calibration's own.
         """
         if mode not in MODES:
@@ -524,6 +529,7 @@ def calibrate(
     weights["calibration"] = {
         "data": f"ECB+ train (575 docs) + NeuS train (7,356 articles), shuffled with seed {seed}",
         "objective": "mean of pairwise F1 and B3 F1 of the online clusterer, averaged over both sets",
+        "dated_stream": "synthetic dates, date order, batches of 100 each fed as storylens ingest feeds one",
         "pairs": counts,
         **grids,
         "objective_by_data_set": scorer.by_set,
