@@ -177,3 +177,22 @@ def test_resume_runs_only_the_last_steps_the_weights_lack(capsys: pytest.Capture
     ]
     with pytest.raises(ValueError, match="calibrate them afresh"):
         _resume(scorer, {**ONE_SIGNAL, "merge_threshold": 0.3, "recluster_passes": 2})
+
+
+def test_the_dated_stream_feeds_each_batch_as_ingest_feeds_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import storylens.cluster.recluster as recluster_module
+    from storylens.cluster import recluster_spans
+    from storylens.cluster.calibrate import _objective
+    from storylens.eval.clustering import synthetic_days
+
+    # twelve stories of two articles: their dates spread over weeks, within one batch of 100
+    articles, labels = _stories(
+        *((f"{chr(97 + k)}{n}", (1.0, k / 12, n / 10)) for k in range(12) for n in (1, 2))
+    )
+    clock: list[float] = []
+    monkeypatch.setattr(recluster_module, "recluster", lambda c: clock.append(c.clock) or [])
+    _objective(articles, labels, (3, 3), ONE_SIGNAL, recluster=True, stream_seed=3)
+    days = sorted(synthetic_days(labels, 3))
+    assert len(clock) == len(recluster_spans(days, 7.0)) > 1  # also within the batch, as dates move on
+    assert clock[-1] == days[-1]
+    assert clock == sorted(clock)
