@@ -47,15 +47,15 @@ class _Memo:
     """
 
     reuse: bool = True
-    pairs: dict[tuple[int, int, int, int], float] = field(
-        default_factory=dict
-    )  # (a, version, b, version) -> p
-    articles: Scored = field(default_factory=dict)  # an article against a story (``best_story``)
-    belongs: dict[tuple[int, int, int], float] = field(default_factory=dict)  # (row, story, version) -> p
-    whole: dict[int, int] = field(default_factory=dict)  # story -> version the cut-in-two step left whole
-    intact: dict[int, int] = field(
-        default_factory=dict
-    )  # story -> version with no member under the split bar
+    # story-to-story: (a, its version, b, its version) -> p
+    pairs: dict[tuple[int, int, int, int], float] = field(default_factory=dict)
+    # article-to-story, as ``OnlineClusterer.best_story`` reads and fills it
+    articles: Scored = field(default_factory=dict)
+    # a member's probability of belonging to its story: (row, story, version) -> p
+    belongs: dict[tuple[int, int, int], float] = field(default_factory=dict)
+    # story -> the version that the cut-in-two step left whole / that had no member under the split bar
+    whole: dict[int, int] = field(default_factory=dict)
+    intact: dict[int, int] = field(default_factory=dict)
 
     def seen(self, table: dict[int, Any], key: int, state: object) -> bool:
         """Whether ``key`` was scored in ``state`` before, with the outcome that leaves it be."""
