@@ -404,20 +404,19 @@ class OnlineClusterer:
         best: StoryState | None = None
         best_p = -1.0
         best_info: tuple[tuple[float, ...], float | None] = ((), None)
-        row_num = self.row_of[row.id]
+        row_num = self.row_of[row.id] if scored is not None else -1
         for num in self.candidates(row) if candidates is None else candidates:
             if num == exclude_story:
                 continue
             story = self.stories[num]
-            key = (row_num, num, story.version)
-            hit = scored.get(key) if scored is not None else None
+            hit = None if scored is None else scored.get((row_num, num, story.version))
             if hit is None:
                 query = query or self.query(row)
                 values, gap = self.signals(query, story)
                 outside = gap is not None and gap > self.config.window_days
                 hit = (-1.0 if outside else self.model.probability(values), values, gap)
                 if scored is not None:
-                    scored[key] = hit
+                    scored[(row_num, num, story.version)] = hit
             p, values, gap = hit
             if gap is not None and gap > self.config.window_days:
                 continue  # outside the story window: a different event, whatever the topic
