@@ -393,19 +393,17 @@ class OnlineClusterer:
         self,
         row: Row,
         exclude_story: int | None = None,
-        candidates: list[int] | None = None,
         query: Query | None = None,
         scored: Scored | None = None,
     ) -> tuple[StoryState | None, float, tuple[tuple[float, ...], float | None]]:
-        """Most likely candidate story for ``row``, its probability and (signals, gap);
-        ``candidates`` and ``query`` are ``self.candidates(row)`` and ``self.query(row)`` when
-        already at hand. ``scored`` holds the scores of earlier calls, by (row, story, version),
+        """Most likely candidate story for ``row``, its probability and (signals, gap); ``query`` is
+        ``self.query(row)`` when already at hand. ``scored`` holds the scores of earlier calls, by (row, story, version),
         reused and added to: valid while no article arrives (see ``recluster``)."""
         best: StoryState | None = None
         best_p = -1.0
         best_info: tuple[tuple[float, ...], float | None] = ((), None)
         row_num = self.row_of[row.id] if scored is not None else -1
-        for num in self.candidates(row) if candidates is None else candidates:
+        for num in self.candidates(row):
             if num == exclude_story:
                 continue
             story = self.stories[num]
@@ -413,13 +411,14 @@ class OnlineClusterer:
             if hit is None:
                 query = query or self.query(row)
                 values, gap = self.signals(query, story)
+                # outside the story window: a different event, whatever the topic (p = -1)
                 outside = gap is not None and gap > self.config.window_days
                 hit = (-1.0 if outside else self.model.probability(values), values, gap)
                 if scored is not None:
                     scored[(row_num, num, story.version)] = hit
             p, values, gap = hit
-            if gap is not None and gap > self.config.window_days:
-                continue  # outside the story window: a different event, whatever the topic
+            if p < 0.0:
+                continue
             if p > best_p:
                 best, best_p, best_info = story, p, (values, gap)
         return best, best_p, best_info

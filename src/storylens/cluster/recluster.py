@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
 
 from storylens.cluster.model import RECENT_MEMBERS, TIME_COLUMNS
 from storylens.cluster.online import OnlineClusterer, Query, Row, Scored, StoryState, story_id_for
@@ -53,13 +52,12 @@ class _Memo:
     articles: Scored = field(default_factory=dict)
     # a member's probability of belonging to its story: (row, story, version) -> p
     belongs: dict[tuple[int, int, int], float] = field(default_factory=dict)
-    # story -> the version that the cut-in-two step left whole / that had no member under the split bar
+    # story -> the version that the cut-in-two step left whole
     whole: dict[int, int] = field(default_factory=dict)
-    intact: dict[int, int] = field(default_factory=dict)
 
-    def seen(self, table: dict[int, Any], key: int, state: object) -> bool:
-        """Whether ``key`` was scored in ``state`` before, with the outcome that leaves it be."""
-        return self.reuse and table.get(key) == state
+    def left_whole(self, story: StoryState) -> bool:
+        """Whether the cut-in-two step already left ``story`` whole at its current version."""
+        return self.reuse and self.whole.get(story.num) == story.version
 
     @property
     def scored(self) -> Scored | None:
@@ -192,10 +190,9 @@ def _drop_story(c: OnlineClusterer, story: StoryState) -> None:
     c.story_num.pop(story.id, None)
 
 
-def _p_belongs(c: OnlineClusterer, row: Row, story: StoryState, query: Query | None = None) -> float:
-    """Probability that ``row`` belongs to the rest of ``story`` (the story scored without it);
-    ``query`` is ``c.query(row)`` when already at hand."""
-    values, _ = c.signals(query or c.query(row), story, exclude=row)
+def _p_belongs(c: OnlineClusterer, row: Row, story: StoryState) -> float:
+    """Probability that ``row`` belongs to the rest of ``story`` (the story scored without it)."""
+    values, _ = c.signals(c.query(row), story, exclude=row)
     return c.model.probability(values)
 
 
@@ -407,7 +404,7 @@ def _bisect_pass(c: OnlineClusterer, changed: dict[int, Assignment], memo: _Memo
         story = c.stories.get(num)
         if story is None or len(story.members) < c.config.bisect_min_members:
             continue
-        if memo.seen(memo.whole, num, story.version):
+        if memo.left_whole(story):
             continue
         best: tuple[float, list[int], list[int]] | None = None
         for split, bar in bars:
@@ -486,9 +483,8 @@ def _recluster_pass(c: OnlineClusterer, memo: _Memo) -> list[tuple[str, Assignme
     detached: list[tuple[int, int, float]] = []
     for num in sorted(c.index.active()):
         story = c.stories[num]
-        if len(story.members) < 3 or memo.seen(memo.intact, num, story.version):
+        if len(story.members) < 3:
             continue
-        flagged = len(detached)
         for row_num in story.members[1:]:
             row = c.rows[row_num]
             if row.duplicate_of is not None:
@@ -496,8 +492,6 @@ def _recluster_pass(c: OnlineClusterer, memo: _Memo) -> list[tuple[str, Assignme
             p = memo.p_belongs(c, row_num, story)
             if p < c.model.split_threshold:
                 detached.append((row_num, num, p))
-        if len(detached) == flagged:
-            memo.intact[num] = story.version
     for row_num, num, p in detached:
         story = c.stories[num]
         if row_num not in story.members or len(story.members) < 2:
