@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,9 @@ class ScoringModel:
     recluster_passes: int
 
     def probability(self, values: tuple[float, ...]) -> float:
-        z = self.intercept + sum(w * x for w, x in zip(self.coef, values, strict=True))
+        if len(values) != len(self.coef):
+            raise ValueError(f"{len(values)} signal values for {len(self.coef)} weights")
+        z = self.intercept + sum(map(operator.mul, self.coef, values))
         if z >= 0:
             return 1.0 / (1.0 + math.exp(-z))
         ez = math.exp(z)

@@ -25,7 +25,7 @@ from storylens.models import Assignment
 if TYPE_CHECKING:
     import numpy as np
 
-__all__ = ["OnlineClusterer", "Query", "Scored", "story_id_for"]
+__all__ = ["OnlineClusterer", "Query", "Scored", "make_query", "story_id_for"]
 
 
 def story_id_for(seed_article_id: str) -> str:
@@ -53,7 +53,8 @@ class Row:
 class Query(NamedTuple):
     """An article, or a whole story, as ``OnlineClusterer.signals`` scores it against a story.
 
-    The IDF of every term and entity is looked up once here, not once per candidate story.
+    The IDF of every term and entity is looked up once here, not once per candidate story. Build
+    it with ``make_query``, which also fills in what ``signals`` intersects with a story's keys.
     """
 
     title_vec: np.ndarray  # float32
@@ -63,6 +64,33 @@ class Query(NamedTuple):
     entities: tuple[tuple[int, float], ...]  # (entity, IDF)
     entity_mass: float
     day: float | None
+    term_rank: dict[int, int]  # term -> its position in ``terms``
+    entity_keys: frozenset[int]  # the entities of ``entities``
+
+
+def make_query(
+    title_vec: np.ndarray,
+    body_vec: np.ndarray,
+    terms: dict[int, tuple[float, float]],
+    term_norm: float,
+    entities: tuple[tuple[int, float], ...],
+    entity_mass: float,
+    day: float | None,
+) -> Query:
+    """A ``Query`` with the positions of its terms and the set of its entities filled in."""
+    term_rank = {key: i for i, key in enumerate(terms)}
+    entity_keys = frozenset(key for key, _ in entities)
+    return Query(title_vec, body_vec, terms, term_norm, entities, entity_mass, day, term_rank, entity_keys)
+
+
+def _in_order(shared: set[int], rank: dict[int, int]) -> Iterable[int]:
+    """The keys of ``shared`` in the order of ``rank`` (the query's own order).
+
+    ``signals`` sums only the terms a query shares with a story, found by a set intersection, in
+    the query's order: the sum is then the one a walk over all the query's terms gives, since the
+    others add exact zeros.
+    """
+    return sorted(shared, key=rank.__getitem__) if len(shared) > 1 else shared
 
 
 # (row, story num, story version) -> (probability, signals, day gap) of the row against the story
@@ -184,21 +212,25 @@ class OnlineClusterer:
             tn, bn = story.vec_norms
         else:
             tn, bn = float(np.linalg.norm(title_sum)) or 1.0, float(np.linalg.norm(body_sum)) or 1.0
-        title = float(query.title_vec @ title_sum) / tn
-        title_max = float((recent @ query.title_vec).max()) if len(recent) else title
-        body = float(query.body_vec @ body_sum) / bn
+        title = float(query.title_vec.dot(title_sum)) / tn
+        title_max = float(recent.dot(query.title_vec).max()) if len(recent) else title
+        body = float(query.body_vec.dot(body_sum)) / bn
         if story_norm < 0:
             story_norm = self.story_term_norm(story)
         dot = 0.0
-        for key, (value, idf) in query.terms.items():
-            other = terms.get(key)
+        query_terms = query.terms
+        for key in _in_order(query_terms.keys() & terms.keys(), query.term_rank):
+            other = terms[key]
             if other:
+                value, idf = query_terms[key]
                 dot += value * other * idf
         keywords = dot / (query.term_norm * story_norm) if query.term_norm > 0 else 0.0
-        if self.average:
-            shared = sum(w * min(story_entities.get(k, 0), size) / size for k, w in query.entities)
-        else:
-            shared = sum(w for k, w in query.entities if story_entities.get(k, 0) > 0)
+        shared = 0.0
+        if not story_entities.keys().isdisjoint(query.entity_keys):
+            if self.average:
+                shared = sum(w * min(story_entities.get(k, 0), size) / size for k, w in query.entities)
+            else:
+                shared = sum(w for k, w in query.entities if story_entities.get(k, 0) > 0)
         ent = shared / query.entity_mass if query.entity_mass > 0 else 0.0
         gap = self.gap(query.day, story)
         time, dated = self.time_signals(gap)
@@ -229,7 +261,7 @@ class OnlineClusterer:
         norm = math.sqrt(sum(w * w for w, _ in terms.values()))
         entities, mass = self.idf_entities(row.entities)
         vectors = row.title_vec.astype(np.float32), row.body_vec.astype(np.float32)
-        return Query(*vectors, terms, norm, entities, mass, row.day)
+        return make_query(*vectors, terms, norm, entities, mass, row.day)
 
     def idf_terms(self, terms: Iterable[tuple[int, float]]) -> dict[int, tuple[float, float]]:
         """term -> (TF-IDF weight, IDF) for (term, frequency weight) pairs."""

@@ -27,7 +27,7 @@ import math
 from dataclasses import dataclass, field
 
 from storylens.cluster.model import RECENT_MEMBERS, TIME_COLUMNS
-from storylens.cluster.online import OnlineClusterer, Query, Row, Scored, StoryState, story_id_for
+from storylens.cluster.online import OnlineClusterer, Query, Row, Scored, StoryState, make_query, story_id_for
 from storylens.models import Assignment
 
 __all__ = ["recluster"]
@@ -94,7 +94,7 @@ def _story_query(c: OnlineClusterer, story: StoryState) -> Query:
         body = story.body_sum / (float(np.linalg.norm(story.body_sum)) or 1.0)
         norm = math.sqrt(sum(w * w for w, _ in weighted.values()))
     entities, mass = c.idf_entities(story.entities)
-    return Query(title, body, weighted, norm, entities, mass, None)
+    return make_query(title, body, weighted, norm, entities, mass, None)
 
 
 def _interval_gap(a: StoryState, b: StoryState) -> float | None:
