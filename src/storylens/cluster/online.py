@@ -151,10 +151,18 @@ class OnlineClusterer:
         self._revived: set[int] = set()  # days whose stories ``revive`` has put back at this clock
         self._since_evict = 0
         self._evict_clock = float("-inf")
+        self._idf: dict[int, float] = {}  # term -> IDF at ``_idf_docs`` articles counted
+        self._idf_docs = 0
 
     # --- statistics -------------------------------------------------------------------------
     def idf(self, key: int) -> float:
-        return math.log((self.n_docs + 1) / (self.term_df.get(key, 0) + 1)) + 1.0
+        if self._idf_docs != self.n_docs:  # an article was counted: every IDF moved
+            self._idf.clear()
+            self._idf_docs = self.n_docs
+        value = self._idf.get(key)
+        if value is None:
+            value = self._idf[key] = math.log((self.n_docs + 1) / (self.term_df.get(key, 0) + 1)) + 1.0
+        return value
 
     def entity_idf(self, key: int) -> float:
         return math.log((self.n_docs + 1) / (self.entity_df.get(key, 0) + 1)) + 1.0
@@ -417,8 +425,9 @@ class OnlineClusterer:
         return len(self.rows) - 1
 
     def candidates(self, row: Row) -> list[int]:
-        probes = sorted(row.entities, key=lambda k: self.entity_df.get(k, 0))
-        probes = [k for k in probes if self.entity_df.get(k, 0) > 1][: self.config.entity_probes]
+        df = self.entity_df  # counts this article: an entity seen before has df > 1
+        probes = sorted((k for k in row.entities if df.get(k, 0) > 1), key=df.__getitem__)
+        probes = probes[: self.config.entity_probes]
         return self.index.query(row.title_vec, self.config.neighbours, tuple(probes))
 
     def best_story(
