@@ -105,6 +105,24 @@ def test_candidate_index_finds_nearest_and_entity_postings_and_forgets_removed()
     assert 2 not in index.query(vectors[2], k=3) and len(index) == 3
 
 
+def test_candidate_index_rebuilt_after_many_removals_still_finds_every_active_story() -> None:
+    rng = np.random.default_rng(3)
+    vectors = rng.standard_normal((40, 8)).astype(np.float32)
+    index = CandidateIndex(dim=8)
+    for round_ in range(110):  # 110 x 40 removals: the graph is rebuilt from its active stories
+        for story in range(40):
+            index.upsert(story, vectors[story], (1000 + story,))
+        for story in range(round_ % 2, 40, 2):
+            index.remove(story)
+    assert index._removed < 4096  # rebuilt at least once
+    active = sorted(index.active())
+    assert active == list(range(0, 40, 2))  # the last round removed the odd ones
+    for story in active:
+        assert index.query(vectors[story], k=1) == [story]
+        assert index.query(-vectors[story], k=1, entities=(1000 + story,))[-1] == story
+    assert 1 not in index.query(vectors[1], k=40, entities=(1001,))  # removed: in neither index
+
+
 def test_quiet_stories_leave_the_candidate_index() -> None:
     clusterer = StoryClusterer()
     clusterer.add([QUAKE_ONE_A])
