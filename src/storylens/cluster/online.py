@@ -233,7 +233,7 @@ class OnlineClusterer:
                 value, idf = query_terms[key]
                 dot += value * other * idf
         keywords = dot / (query.term_norm * story_norm) if query.term_norm > 0 else 0.0
-        shared = 0.0
+        shared = 0.0  # what the walk below gives when nothing is shared (every term is 0)
         if not story_entities.keys().isdisjoint(query.entity_keys):
             if self.average:
                 shared = sum(w * min(story_entities.get(k, 0), size) / size for k, w in query.entities)
