@@ -174,9 +174,13 @@ class OnlineClusterer:
         for key in feats.entities:
             self.entity_df[key] = self.entity_df.get(key, 0) + 1
 
+    def tfidf_norm(self, terms: Iterable[tuple[int, float]]) -> float:
+        """Length of the TF-IDF vector of (term, frequency weight) pairs, under today's IDF."""
+        return math.sqrt(sum((v * self.idf(k)) ** 2 for k, v in terms))
+
     def story_term_norm(self, story: StoryState) -> float:
         if story.term_norm < 0:
-            story.term_norm = math.sqrt(sum((v * self.idf(k)) ** 2 for k, v in story.terms.items())) or 1.0
+            story.term_norm = self.tfidf_norm(story.terms.items()) or 1.0
         return story.term_norm
 
     # --- signals ------------------------------------------------------------------------------
@@ -204,7 +208,7 @@ class OnlineClusterer:
                 if key in story_entities:
                     story_entities[key] -= 1
             if not self.average:
-                story_norm = math.sqrt(sum((v * self.idf(k)) ** 2 for k, v in terms.items() if v > 0)) or 1.0
+                story_norm = self.tfidf_norm((k, v) for k, v in terms.items() if v > 0) or 1.0
         size = max(size, 1)
         if self.average:
             # Average linkage: the mean similarity to the members. Member vectors are unit length, so
@@ -406,7 +410,7 @@ class OnlineClusterer:
         if self.average and len(vals):
             # Unit TF-IDF length under the statistics of the moment the article arrives, so that a
             # story's term sum divided by its size is its members' mean keyword vector.
-            norm = math.sqrt(sum((v * self.idf(k)) ** 2 for k, v in feats.terms.items()))
+            norm = self.tfidf_norm(feats.terms.items())
             if norm > 0:
                 vals = vals / np.float32(norm)
         row = Row(
@@ -438,8 +442,9 @@ class OnlineClusterer:
         scored: Scored | None = None,
     ) -> tuple[StoryState | None, float, tuple[tuple[float, ...], float | None]]:
         """Most likely candidate story for ``row``, its probability and (signals, gap); ``query`` is
-        ``self.query(row)`` when already at hand. ``scored`` holds the scores of earlier calls, by (row, story, version),
-        reused and added to: valid while no article arrives (see ``recluster``)."""
+        ``self.query(row)`` when already at hand. ``scored`` holds the scores of earlier calls, by
+        (row, story, version), reused and added to: valid while no article arrives (see
+        ``recluster``)."""
         best: StoryState | None = None
         best_p = -1.0
         best_info: tuple[tuple[float, ...], float | None] = ((), None)
