@@ -5,6 +5,7 @@ Skips when playwright or /usr/bin/chromium is missing, except on CI (CI=true), w
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,6 +24,13 @@ def page(browser: Any) -> Iterator[Any]:
     pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
     yield pg
     context.close()
+
+
+def _wait_for_fragment(pg: Any, fragment: str) -> None:
+    """Wait until the address ends in #fragment: an in-page jump may land after click() or press() returns."""
+    from playwright.sync_api import expect
+
+    expect(pg).to_have_url(re.compile("#" + re.escape(fragment) + "$"))
 
 
 def _no_overflow(pg: Any) -> None:
@@ -50,7 +58,7 @@ def test_list_story_compare_flow(page: Any, live_server: str) -> None:
     assert "wire copy of mw-1" in page.locator("#art-4 .why").inner_text()
     # citation links jump to the article list
     page.locator("ol.summary a.cite").first.click()
-    assert page.url.endswith("#art-1")
+    _wait_for_fragment(page, "art-1")
     page.get_by_role("link", name="Compare two articles").click()
     page.wait_for_url("**/compare?**")
     shared = page.locator(".compare-row.shared")
@@ -91,7 +99,7 @@ def test_keyboard_skip_link_and_focus(page: Any, live_server: str) -> None:
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    _wait_for_fragment(page, "main")
 
 
 def test_hostile_content_runs_no_script(page: Any, live_server: str) -> None:
