@@ -71,6 +71,24 @@ def test_numbers_reach_the_keyword_terms_and_read_without_their_mark() -> None:
     assert len(features.terms) == len(set(tokenize(f"{QUAKE_ONE_A.title} {QUAKE_ONE_A.text}"))) + 2  # 6.8, 12
 
 
+def test_keywords_are_explained_as_first_written_and_counted_as_folded() -> None:
+    from storylens.cluster import ClusterItem
+    from storylens.cluster.features import key_of
+
+    text = "Lumeris talks: the Lumeris talk went on; 40,000 shares, then 40000 more, in talks."
+    item = ClusterItem("x", "Lumeris takeover talks", text, "Wire", None)
+    vocabulary: dict[int, str] = {}
+    (features,) = compute_features([item], _StubEmbedder(), vocabulary)
+    # "talks" and "talk" are one term ("talk"), shown as the text first wrote it
+    assert vocabulary[key_of("talk")] == "talks" and vocabulary[key_of("lumeri")] == "lumeris"
+    assert vocabulary[key_of("#40000")] == "40,000"
+    # the counts are those of the folded terms: title twice, then the text
+    assert features.terms[key_of("talk")] == pytest.approx(1.0 + np.log(5))
+    assert features.terms[key_of("#40000")] == pytest.approx(1.0 + np.log(2))
+    whole = f"{item.title} {item.title} {text}"  # the order of the terms is unchanged: words, then numbers
+    assert list(features.terms) == [key_of(t) for t in dict.fromkeys(tokenize(whole) + number_terms(whole))]
+
+
 class _StubEmbedder:
     name, dim = "stub", 2
 

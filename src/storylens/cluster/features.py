@@ -12,7 +12,7 @@ import math
 import re
 import zlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -299,7 +299,11 @@ def key_of(text: str) -> int:
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased content words (stopwords and 1–2 letter words dropped, plural -s folded)."""
-    words = []
+    return [term for term, _ in _word_terms(text)]
+
+
+def _word_terms(text: str) -> Iterator[tuple[str, str]]:
+    """(term, the word as written, lower-cased) for each content word of ``text`` (``tokenize``)."""
     for match in _WORD.finditer(text.lower()):
         word = match.group(0)
         if word.endswith(("'s", "’s")):
@@ -307,10 +311,10 @@ def tokenize(text: str) -> list[str]:
         word = word.strip("'’-")
         if len(word) < 3 or word in STOPWORDS:
             continue
+        written = word
         if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
-        words.append(word)
-    return words
+        yield word, written
 
 
 def number_terms(text: str) -> list[str]:
@@ -321,14 +325,18 @@ def number_terms(text: str) -> list[str]:
     Thousands separators and trailing decimal zeros go ("40,000" and "40000" are one term, as are
     "6.60" and "6.6"); the "#" keeps them apart from words.
     """
-    terms = []
+    return [term for term, _ in _number_terms(text)]
+
+
+def _number_terms(text: str) -> Iterator[tuple[str, str]]:
+    """(term, the number as written) for each number of ``text`` (``number_terms``)."""
     for match in _NUMBER.finditer(text):
-        whole, _, fraction = match.group(0).rstrip(",").replace(",", "").partition(".")
+        written = match.group(0).rstrip(",")
+        whole, _, fraction = written.replace(",", "").partition(".")
         fraction = fraction.rstrip("0")
         number = (whole.lstrip("0") or "0") + ("." + fraction if fraction else "")
         if len(number) >= 2:
-            terms.append("#" + number)
-    return terms
+            yield "#" + number, written
 
 
 def extract_names(text: str, limit: int = 40) -> list[str]:
@@ -426,13 +434,15 @@ def compute_features(
     out: list[ArticleFeatures] = []
     for row, item in enumerate(items):
         text = f"{item.title} {item.title} {item.text}"
-        counts = Counter(tokenize(text) + number_terms(text))
+        pairs = [*_word_terms(text), *_number_terms(text)]
+        counts = Counter(term for term, _ in pairs)
+        written = dict(reversed(pairs))  # term -> its first written form, shown in explanations
         terms: dict[int, float] = {}
         for word, count in counts.items():
             key = key_of(word)
             terms[key] = 1.0 + math.log(count)
             if vocabulary is not None and key not in vocabulary:
-                vocabulary[key] = word.removeprefix("#")
+                vocabulary[key] = written[word]
         raw_names = list(item.entities) if item.entities else extract_names(f"{item.title}.\n{item.text}")
         entity_keys: list[int] = []
         for name in raw_names:
