@@ -225,7 +225,7 @@ class OnlineClusterer:
         else:
             tn, bn = float(np.linalg.norm(title_sum)) or 1.0, float(np.linalg.norm(body_sum)) or 1.0
         title = float(query.title_vec.dot(title_sum)) / tn
-        title_max = float(recent.dot(query.title_vec).max()) if len(recent) else title
+        title_max = max(recent.dot(query.title_vec).tolist()) if len(recent) else title  # list: less overhead
         body = float(query.body_vec.dot(body_sum)) / bn
         if story_norm < 0:
             story_norm = self.story_term_norm(story)
@@ -238,11 +238,14 @@ class OnlineClusterer:
                 dot += value * other * idf
         keywords = dot / (query.term_norm * story_norm) if query.term_norm > 0 else 0.0
         shared = 0.0  # what the walk below gives when nothing is shared (every term is 0)
-        if not story_entities.keys().isdisjoint(query.entity_keys):
+        common = story_entities.keys() & query.entity_keys
+        if common:  # the entities not shared add exact zeros: skipping them keeps the sum's order
             if self.average:
-                shared = sum(w * min(story_entities.get(k, 0), size) / size for k, w in query.entities)
+                shared = sum(
+                    w * min(story_entities[k], size) / size for k, w in query.entities if k in common
+                )
             else:
-                shared = sum(w for k, w in query.entities if story_entities.get(k, 0) > 0)
+                shared = sum(w for k, w in query.entities if k in common and story_entities[k] > 0)
         ent = shared / query.entity_mass if query.entity_mass > 0 else 0.0
         gap = self.gap(query.day, story)
         time, dated = self.time_signals(gap)
