@@ -436,7 +436,8 @@ def compute_features(
         text = f"{item.title} {item.title} {item.text}"
         pairs = [*_word_terms(text), *_number_terms(text)]
         counts = Counter(term for term, _ in pairs)
-        written = dict(reversed(pairs))  # term -> its first written form, shown in explanations
+        # term -> its first written form, shown in explanations (only when they are collected)
+        written = dict(reversed(pairs)) if vocabulary is not None else {}
         terms: dict[int, float] = {}
         for word, count in counts.items():
             key = key_of(word)
