@@ -89,6 +89,25 @@ def test_keywords_are_explained_as_first_written_and_counted_as_folded() -> None
     assert list(features.terms) == [key_of(t) for t in dict.fromkeys(tokenize(whole) + number_terms(whole))]
 
 
+def test_entity_names_are_shown_as_written_in_the_text_not_as_a_capitalised_dateline() -> None:
+    from storylens.cluster import ClusterItem
+    from storylens.cluster.features import key_of
+
+    text = "KELMAR, April 18 (Wire) - A quake shook the town of Kelmar, said Mayor Benedek Soos."
+    item = ClusterItem("x", "Quake shakes KELMAR highlands", text, "Wire", None)
+    names: dict[int, str] = {}
+    (features,) = compute_features([item], _StubEmbedder(), names=names)
+    assert names[key_of("kelmar")] == "Kelmar"  # one entity, written as the text writes the name
+    assert features.entities.count(key_of("kelmar")) == 1
+    # a later article writing it in capitals does not change how it is shown
+    compute_features(
+        [ClusterItem("y", "KELMAR quake", "KELMAR - Aftershocks hit.", "Wire", None)],
+        _StubEmbedder(),
+        names=names,
+    )
+    assert names[key_of("kelmar")] == "Kelmar"
+
+
 class _StubEmbedder:
     name, dim = "stub", 2
 

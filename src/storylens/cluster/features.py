@@ -447,14 +447,16 @@ def compute_features(
         raw_names = list(item.entities) if item.entities else extract_names(f"{item.title}.\n{item.text}")
         entity_keys: list[int] = []
         for name in raw_names:
-            norm = " ".join(name.split()).casefold()
-            if not norm:
+            shown = " ".join(name.split())
+            if not shown:
                 continue
-            key = key_of(norm)
+            key = key_of(shown.casefold())
             if key not in entity_keys:
                 entity_keys.append(key)
-                if names is not None and key not in names:
-                    names[key] = " ".join(name.split())
+            # shown as first written, unless that was a capitalised dateline ("KELMAR, April 18")
+            # and the name is also written as a name ("Kelmar")
+            if names is not None and (key not in names or (names[key].isupper() and not shown.isupper())):
+                names[key] = shown
         out.append(
             ArticleFeatures(
                 id=item.id,
