@@ -108,6 +108,29 @@ def test_entity_names_are_shown_as_written_in_the_text_not_as_a_capitalised_date
     assert names[key_of("kelmar")] == "Kelmar"
 
 
+def test_a_reason_names_each_shared_entity_once_the_longer_name_standing_for_its_parts() -> None:
+    from storylens.cluster.explain import distinct_names, join_reason
+
+    names = ["Caldera Grid", "Lumeris Energy", "Tobias Renner", "Lumeris", "Caldera", "Grid Authority"]
+    assert distinct_names(names) == ["Caldera Grid", "Lumeris Energy", "Tobias Renner", "Grid Authority"]
+    # a short form ranked first (rarer) brings its longest full form to its place
+    assert distinct_names(["Benvenar", "Seran", "Meloria", "Lucia Benvenar", "Upper Seran"]) == [
+        "Lucia Benvenar",
+        "Upper Seran",
+        "Meloria",
+    ]
+    # whole words only, case aside
+    assert distinct_names(["Ostra", "Ostravo", "brisca", "Brisca Province"]) == [
+        "Ostra",
+        "Ostravo",
+        "Brisca Province",
+    ]
+    reason = join_reason({"title": 0.7, "body": 0.9, "probability": 0.8}, names, [], 1.0)
+    assert reason.startswith(
+        "shares Caldera Grid, Lumeris Energy, Tobias Renner, Grid Authority; title similarity 0.70"
+    )
+
+
 class _StubEmbedder:
     name, dim = "stub", 2
 

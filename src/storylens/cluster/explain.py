@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-__all__ = ["days_text", "join_reason", "new_story_reason", "wire_reason"]
+__all__ = ["days_text", "distinct_names", "join_reason", "new_story_reason", "wire_reason"]
 
 
 def days_text(days: float | None) -> str | None:
@@ -26,8 +26,9 @@ def join_reason(
 ) -> str:
     """Why an article joined a story: shared entities, then the strongest similarity signals."""
     parts: list[str] = []
-    if shared_names:
-        parts.append("shares " + ", ".join(shared_names[:4]))
+    names = distinct_names(shared_names)
+    if names:
+        parts.append("shares " + ", ".join(names[:4]))
     parts.append(f"title similarity {signals.get('title', 0.0):.2f}")
     parts.append(f"text similarity {signals.get('body', 0.0):.2f}")
     if shared_terms:
@@ -37,6 +38,24 @@ def join_reason(
         parts.append(when)
     parts.append(f"p={signals.get('probability', 0.0):.2f}")
     return "; ".join(parts)
+
+
+def distinct_names(names: Sequence[str]) -> list[str]:
+    """``names`` with each one that another of them contains word for word ("Benvenar" beside
+    "Lucia Benvenar") given as the longest such name, in the place of the first of them, once."""
+    words = [tuple(name.casefold().split()) for name in names]
+
+    def inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+        n = len(short)
+        return n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+    out: list[str] = []
+    for name, w in zip(names, words, strict=True):
+        longer = [(len(other), i) for i, other in enumerate(words) if inside(w, other)]
+        shown = names[max(longer, key=lambda t: (t[0], -t[1]))[1]] if longer else name
+        if shown not in out:
+            out.append(shown)
+    return out
 
 
 def new_story_reason(best_probability: float | None, best_story: str | None) -> str:
