@@ -43,16 +43,13 @@ def join_reason(
 def distinct_names(names: Sequence[str]) -> list[str]:
     """``names`` with each one that another of them contains word for word ("Benvenar" beside
     "Lucia Benvenar") given as the longest such name, in the place of the first of them, once."""
-    words = [tuple(name.casefold().split()) for name in names]
-
-    def inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-        n = len(short)
-        return n < len(long) and any(long[i : i + n] == short for i in range(len(long) - n + 1))
-
+    padded = [f" {' '.join(name.casefold().split())} " for name in names]  # whole words match
     out: list[str] = []
-    for name, w in zip(names, words, strict=True):
-        longer = [(len(other), i) for i, other in enumerate(words) if inside(w, other)]
-        shown = names[max(longer, key=lambda t: (t[0], -t[1]))[1]] if longer else name
+    for name, short in zip(names, padded, strict=True):
+        longer = [
+            (len(other), -i) for i, other in enumerate(padded) if len(other) > len(short) and short in other
+        ]
+        shown = names[-max(longer)[1]] if longer else name
         if shown not in out:
             out.append(shown)
     return out
