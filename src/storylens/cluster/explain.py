@@ -46,10 +46,8 @@ def distinct_names(names: Sequence[str]) -> list[str]:
     padded = [f" {' '.join(name.casefold().split())} " for name in names]  # whole words match
     out: list[str] = []
     for name, short in zip(names, padded, strict=True):
-        longer = [
-            (len(other), -i) for i, other in enumerate(padded) if len(other) > len(short) and short in other
-        ]
-        shown = names[-max(longer)[1]] if longer else name
+        longer = [i for i, other in enumerate(padded) if len(other) > len(short) and short in other]
+        shown = names[max(longer, key=lambda i: (len(padded[i]), -i))] if longer else name  # longest, first
         if shown not in out:
             out.append(shown)
     return out
