@@ -9,7 +9,8 @@ Sentences are scored for corroboration (independent sources of their best fact),
 article's rank in time and the sentence's position in it) and centrality (similarity to the
 story's centroid), then chosen by maximal marginal relevance so that no two say the same thing.
 Boilerplate (calls to action), fragments (cut-off or lower-case starts, mostly a quote fragment),
-very short and very long sentences are never chosen. Deterministic: ties break by article rank
+sentences that open with a personal pronoun (their subject is in a sentence the summary does not
+show), very short and very long sentences are never chosen. Deterministic: ties break by article rank
 and position. The weights (``SummaryWeights``) were set by hand, not fitted: no search over them
 has been run on NeuS *train*. ``storylens eval summary`` reports their ROUGE on NeuS *val*.
 """
@@ -40,6 +41,10 @@ _CALL_TO_ACTION = re.compile(
     re.IGNORECASE,
 )
 _ENDS_WELL = re.compile(r"[.!?][\"'”’)\]]*$")
+# a sentence opening with a personal pronoun names its subject in the sentence before it, which a
+# summary does not show ("She said Kastrovia had offered ..."); "It" is left, as it often opens
+# a sentence about nothing before ("It is the third quake this year")
+_REFERS_BACK = re.compile(r"^[\"'“‘(\[ ]*(?:he|she|they|his|her|their|its|him|them)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +108,7 @@ def summarize(
     for key in sorted(by_sentence):
         members = tuple(by_sentence[key])
         first = index[members[0]]
-        if is_boilerplate(first.sentence, first.fragment_share):
+        if is_boilerplate(first.sentence, first.fragment_share) or _REFERS_BACK.match(first.sentence):
             continue
         candidates.append(_Candidate(key, first.sentence, first.article, members))
     if not candidates:
