@@ -44,7 +44,7 @@ _ENDS_WELL = re.compile(r"[.!?][\"'”’)\]]*$")
 # a sentence opening with a personal pronoun names its subject in the sentence before it, which a
 # summary does not show ("She said Kastrovia had offered ..."); "It" is left, as it often opens
 # a sentence about nothing before ("It is the third quake this year")
-_REFERS_BACK = re.compile(r"^[\"'“‘(\[ ]*(?:he|she|they|his|her|their|its|him|them)\b", re.IGNORECASE)
+_REFERS_BACK = re.compile(r"(?:he|she|they|his|her|their|its|him|them)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +68,8 @@ def is_boilerplate(sentence: str, fragment_share: float = 0.0) -> bool:
         return True
     first = sentence.lstrip("\"'“‘([ ")
     if not first or first[0].islower() or not _ENDS_WELL.search(sentence.rstrip()):
+        return True
+    if _REFERS_BACK.match(first):
         return True
     return sentence.count("“") != sentence.count("”") or sentence.count('"') % 2 == 1
 
@@ -108,7 +110,7 @@ def summarize(
     for key in sorted(by_sentence):
         members = tuple(by_sentence[key])
         first = index[members[0]]
-        if is_boilerplate(first.sentence, first.fragment_share) or _REFERS_BACK.match(first.sentence):
+        if is_boilerplate(first.sentence, first.fragment_share):
             continue
         candidates.append(_Candidate(key, first.sentence, first.article, members))
     if not candidates:

@@ -220,8 +220,9 @@ def test_timeline_is_ordered_and_cites_expressions() -> None:
     assert brief.timeline[0].evidence[0].expression == "January 15, 2026"
 
 
-def _story():  # type: ignore[no-untyped-def]
-    texts = [
+def _story(texts: list[tuple[str, str]] | None = None):  # type: ignore[no-untyped-def]
+    """Articles of one outlet each (outlet, text) about the Old Mill bridge, with annotations."""
+    texts = texts or [
         (
             "Harbor Ledger",
             "The city closed the Old Mill bridge on Monday after engineers found cracks in its main span. "
@@ -285,12 +286,7 @@ def test_summary_leaves_out_sentences_whose_subject_is_in_the_sentence_before() 
             "Ferries will run every twenty minutes from Tuesday morning.",
         ),
     ]
-    arts = [
-        article(f"p{i}", s, t, published=f"2026-03-09T1{i}:00:00Z", url=f"https://example.org/p{i}")
-        for i, (s, t) in enumerate(texts)
-    ]
-    anns = [annotate(x, entities=[("Old Mill bridge", "FAC", "e-bridge")]) for x in arts]
-    summary = brief_of(arts, anns, summary_sentences=5).summary
+    summary = brief_of(*_story(texts), summary_sentences=5).summary
     # five asked for, so each candidate that says something new is chosen, but none that opens with
     # "She" or "They" (without the rule, the single-source "She said the repairs ..." is)
     first_words = [s.text.split()[0] for s in summary]
