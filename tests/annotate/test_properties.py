@@ -68,3 +68,19 @@ def test_full_annotation_never_crashes(text: str, published: str | None) -> None
         assert text[d.start : d.end] == d.text
     for e in entities:
         assert text[e.start : e.end] == e.text
+
+
+@given(text_strategy, st.lists(st.integers(min_value=0, max_value=200), max_size=12))
+@settings(max_examples=300, deadline=None)
+def test_mended_sentences_are_ordered_in_range_and_lose_no_word(text: str, cuts: list[int]) -> None:
+    from storylens.annotate.annotator import mend_sentences
+
+    bounds = sorted({0, len(text), *(c for c in cuts if c < len(text))})
+    spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+    mended = mend_sentences(text, spans)
+    last = 0
+    for sentence in mended:
+        assert last <= sentence.start < sentence.end <= len(text)
+        last = sentence.end
+    covered = "".join(text[s.start : s.end] for s in mended)
+    assert "".join(covered.split()) == "".join("".join(text[a:b] for a, b in spans).split())

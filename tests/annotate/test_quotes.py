@@ -123,3 +123,15 @@ def test_apostrophes_are_not_quotes() -> None:
         find_quote_spans("The farmers' union rejected the mayor's offer, and the drivers' strike went on.")
         == []
     )
+
+
+def test_a_closing_mark_the_parser_puts_in_the_next_sentence_moves_back() -> None:
+    from storylens.annotate.annotator import mend_sentences
+
+    text = 'He said: "That would be something."\n\nThe dam fills in June.'
+    cut = text.index('."') + 1  # the parser's boundary, between the full stop and the mark
+    mended = mend_sentences(text, [(0, cut), (cut, len(text))])
+    assert [text[s.start : s.end] for s in mended] == [
+        'He said: "That would be something."',
+        "The dam fills in June.",
+    ]

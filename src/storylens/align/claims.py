@@ -14,13 +14,22 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from storylens.models import Article, ArticleAnnotations, DateMention, Quantity, Sentence, normalise_text
+from storylens.models import (
+    Article,
+    ArticleAnnotations,
+    DateMention,
+    Quantity,
+    QuoteMention,
+    Sentence,
+    normalise_text,
+)
 
 __all__ = [
     "Claim",
     "claim_from_span",
     "content_words",
     "extract_claims",
+    "join_quoted",
     "independent_source_keys",
     "is_negated",
     "split_sentences",
@@ -314,6 +323,23 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(out)
 
 
+def join_quoted(sentences: Sequence[Sentence], quotes: Sequence[QuoteMention]) -> tuple[Sentence, ...]:
+    """``sentences`` with those that one direct quote runs across joined into one.
+
+    '"We lost a week of water. Nobody warned us," said a farmer.' is one statement with its
+    speaker; split at the full stop, its first half would stand alone with an open quotation mark
+    and its second would lose what the speaker said first.
+    """
+    spans = [(q.start, q.end) for q in quotes if q.kind == "direct"]
+    out: list[Sentence] = []
+    for sentence in sentences:
+        if out and any(start < out[-1].end and end > sentence.start for start, end in spans):
+            out[-1] = Sentence(out[-1].start, sentence.end)
+        else:
+            out.append(sentence)
+    return tuple(out)
+
+
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased content words (no stop words), crudely singularised, for lexical overlap."""
     words: set[str] = set()
@@ -450,7 +476,7 @@ def extract_claims(
     claims: list[Claim] = []
     for article in articles:
         ann = annotations.get(article.id) or ArticleAnnotations(article_id=article.id)
-        sentences = ann.sentences or split_sentences(article.text)
+        sentences = join_quoted(ann.sentences or split_sentences(article.text), ann.quotes)
         for s_index, sentence in enumerate(sentences):
             s_text = article.text[sentence.start : sentence.end]
             skip = 0

@@ -66,7 +66,7 @@ def annotate_doc(article: Article, doc: Any) -> ArticleAnnotations:
     from storylens.annotate.quotes import extract_quotes
 
     text = article.text
-    sentences = tuple(Sentence(s.start_char, s.end_char) for s in doc.sents if s.text.strip())
+    sentences = mend_sentences(text, [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()])
     entities = extract_entities(doc)
     quotes = extract_quotes(text, doc, entities)
     dates = extract_dates(text, article.published, doc)
@@ -82,6 +82,32 @@ def annotate_doc(article: Article, doc: Any) -> ArticleAnnotations:
         dates=tuple(dates),
         quantities=tuple(quantities),
     )
+
+
+def mend_sentences(text: str, spans: Sequence[tuple[int, int]]) -> tuple[Sentence, ...]:
+    """Sentence ``spans`` with each closing quotation mark in the sentence it closes.
+
+    The parser can end a sentence at the full stop inside a quote ('... would be something.' then
+    '" The dam ...'): the next sentence then opens with the mark that closes this one. The mark
+    (and the space after it) moves back; a sentence left with nothing else is dropped.
+    """
+    from storylens.annotate.quote_marks import find_quote_spans
+
+    closers = {close - 1 for _, close, _, end in find_quote_spans(text) if close > end}
+    out: list[Sentence] = []
+    for start, end in spans:
+        if out and start in closers:
+            mark_end = start
+            while mark_end < end and mark_end in closers:
+                mark_end += 1
+            out[-1] = Sentence(out[-1].start, mark_end)
+            start = mark_end
+            while start < end and text[start].isspace():
+                start += 1
+            if start >= end:
+                continue
+        out.append(Sentence(start, end))
+    return tuple(out)
 
 
 _LOCK = threading.Lock()
