@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -76,7 +78,7 @@ def test_mended_sentences_are_ordered_in_range_and_lose_no_word(text: str, cuts:
     from storylens.annotate.annotator import mend_sentences
 
     bounds = sorted({0, len(text), *(c for c in cuts if c < len(text))})
-    spans = [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+    spans = [(a, b) for a, b in pairwise(bounds) if text[a:b].strip()]
     mended = mend_sentences(text, spans)
     last = 0
     for sentence in mended:

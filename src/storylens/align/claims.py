@@ -29,9 +29,9 @@ __all__ = [
     "claim_from_span",
     "content_words",
     "extract_claims",
-    "join_quoted",
     "independent_source_keys",
     "is_negated",
+    "join_quoted",
     "split_sentences",
 ]
 
