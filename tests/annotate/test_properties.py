@@ -79,7 +79,7 @@ def test_mended_sentences_are_ordered_in_range_and_lose_no_word(text: str, cuts:
 
     bounds = sorted({0, len(text), *(c for c in cuts if c < len(text))})
     spans = [(a, b) for a, b in pairwise(bounds) if text[a:b].strip()]
-    mended = mend_sentences(text, spans)
+    mended = mend_sentences(text, spans, find_quote_spans(text))
     last = 0
     for sentence in mended:
         assert last <= sentence.start < sentence.end <= len(text)

@@ -130,7 +130,7 @@ def test_a_closing_mark_the_parser_puts_in_the_next_sentence_moves_back() -> Non
 
     text = 'He said: "That would be something."\n\nThe dam fills in June.'
     cut = text.index('."') + 1  # the parser's boundary, between the full stop and the mark
-    mended = mend_sentences(text, [(0, cut), (cut, len(text))])
+    mended = mend_sentences(text, [(0, cut), (cut, len(text))], find_quote_spans(text))
     assert [text[s.start : s.end] for s in mended] == [
         'He said: "That would be something."',
         "The dam fills in June.",

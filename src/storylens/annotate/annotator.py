@@ -63,12 +63,15 @@ def annotate_doc(article: Article, doc: Any) -> ArticleAnnotations:
     from storylens.annotate.dates import extract_dates
     from storylens.annotate.entities import extract_entities
     from storylens.annotate.quantities import extract_quantities
-    from storylens.annotate.quotes import extract_quotes
+    from storylens.annotate.quotes import extract_quotes, find_quote_spans
 
     text = article.text
-    sentences = mend_sentences(text, [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()])
+    quote_spans = find_quote_spans(text)
+    sentences = mend_sentences(
+        text, [(s.start_char, s.end_char) for s in doc.sents if s.text.strip()], quote_spans
+    )
     entities = extract_entities(doc)
-    quotes = extract_quotes(text, doc, entities)
+    quotes = extract_quotes(text, doc, entities, quote_spans)
     dates = extract_dates(text, article.published, doc)
     date_spans = [(d.start, d.end) for d in dates]
     quantities = [
@@ -84,16 +87,17 @@ def annotate_doc(article: Article, doc: Any) -> ArticleAnnotations:
     )
 
 
-def mend_sentences(text: str, spans: Sequence[tuple[int, int]]) -> tuple[Sentence, ...]:
-    """Sentence ``spans`` with each closing quotation mark in the sentence it closes.
+def mend_sentences(
+    text: str, spans: Sequence[tuple[int, int]], quote_spans: Sequence[tuple[int, int, int, int]]
+) -> tuple[Sentence, ...]:
+    """Sentence ``spans`` with each closing quotation mark in the sentence it closes
+    (``quote_spans``: ``find_quote_spans(text)``).
 
     The parser can end a sentence at the full stop inside a quote ('... would be something.' then
     '" The dam ...'): the next sentence then opens with the mark that closes this one. The mark
     (and the space after it) moves back; a sentence left with nothing else is dropped.
     """
-    from storylens.annotate.quote_marks import find_quote_spans
-
-    closers = {close - 1 for _, close, _, end in find_quote_spans(text) if close > end}
+    closers = {close - 1 for _, close, _, end in quote_spans if close > end}
     out: list[Sentence] = []
     for start, end in spans:
         if out and start in closers:

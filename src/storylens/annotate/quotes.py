@@ -60,10 +60,16 @@ def _context_bounds(text: str, q_open: int, q_close: int) -> tuple[int, int]:
     return left, right
 
 
-def extract_quotes(text: str, doc: Any, entities: list[EntityMention]) -> list[QuoteMention]:
-    """Direct, indirect and fragment quotes of ``text`` with speakers (offsets into ``text``)."""
+def extract_quotes(
+    text: str,
+    doc: Any,
+    entities: list[EntityMention],
+    spans: list[tuple[int, int, int, int]] | None = None,
+) -> list[QuoteMention]:
+    """Direct, indirect and fragment quotes of ``text`` with speakers (offsets into ``text``);
+    ``spans``: ``find_quote_spans(text)`` when the caller has it already."""
     quotes: list[QuoteMention] = []
-    spans = find_quote_spans(text)
+    spans = find_quote_spans(text) if spans is None else spans
     resolver = Resolver(text, doc, entities, [(a, b) for a, b, _, _ in spans])
     last_speaker: QuoteMention | None = None  # previous direct quote
     for q_open, q_close, c_start, c_end in spans:
