@@ -69,7 +69,7 @@ def build_brief(
         pair_probabilities,
         resolve_embed,
     )
-    from storylens.summarize import summarize
+    from storylens.summarize import refers_back, summarize
 
     ordered = sorted(articles, key=_order_key)
     rank = {a.id: i for i, a in enumerate(ordered)}
@@ -133,7 +133,10 @@ def build_brief(
         status = (
             "conflicting" if fact_id in in_conflict else "corroborated" if sources >= 2 else "single_source"
         )
-        lead = min(member_claims, key=lambda c: (c.article in copies, rank[c.article], c.start))
+        # the first outlet's wording, unless it opens with a pronoun and another outlet names the subject
+        lead = min(
+            member_claims, key=lambda c: (c.article in copies, refers_back(c.text), rank[c.article], c.start)
+        )
         facts.append(
             BriefFact(
                 id=fact_id,

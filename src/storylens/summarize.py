@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from storylens.align.claims import Claim
 
-__all__ = ["WEIGHTS", "SummaryWeights", "is_boilerplate", "summarize"]
+__all__ = ["WEIGHTS", "SummaryWeights", "is_boilerplate", "refers_back", "summarize"]
 
 MIN_WORDS = 6
 MAX_WORDS = 70
@@ -59,6 +59,11 @@ class SummaryWeights:
 WEIGHTS = SummaryWeights()
 
 
+def refers_back(sentence: str) -> bool:
+    """True when ``sentence`` opens with a personal pronoun (its subject is in an earlier one)."""
+    return bool(_REFERS_BACK.match(sentence.lstrip("\"'“‘([ ")))
+
+
 def is_boilerplate(sentence: str, fragment_share: float = 0.0) -> bool:
     """True for sentences a summary must never show."""
     words = sentence.split()
@@ -69,7 +74,7 @@ def is_boilerplate(sentence: str, fragment_share: float = 0.0) -> bool:
     first = sentence.lstrip("\"'“‘([ ")
     if not first or first[0].islower() or not _ENDS_WELL.search(sentence.rstrip()):
         return True
-    if _REFERS_BACK.match(first):
+    if refers_back(first):
         return True
     return sentence.count("“") != sentence.count("”") or sentence.count('"') % 2 == 1
 

@@ -292,3 +292,24 @@ def test_summary_leaves_out_sentences_whose_subject_is_in_the_sentence_before() 
     first_words = [s.text.split()[0] for s in summary]
     assert first_words[0] == "Mayor" and "Ferries" in first_words
     assert "She" not in first_words and "They" not in first_words
+
+
+def test_a_fact_is_worded_by_an_outlet_that_names_its_subject() -> None:
+    texts = [
+        (
+            "Harbor Ledger",
+            "Mayor Ilse Varga closed the Old Mill bridge on Monday after engineers found cracks in its main span. "
+            "She said the repairs on the Old Mill bridge would cost about two million euros.",
+        ),
+        (
+            "Northgate Post",
+            "The Old Mill bridge was closed on Monday after cracks were found in its main span. "
+            "Mayor Ilse Varga said the repairs on the Old Mill bridge would cost about two million euros.",
+        ),
+    ]
+    facts = brief_of(*_story(texts)).facts
+    cost = [f for f in facts if "two million euros" in f.text]
+    assert len(cost) == 1 and cost[0].status == "corroborated", [f.text for f in facts]
+    # the first outlet's "She said ..." is evidence; the fact reads as the outlet that names the mayor
+    assert cost[0].text.startswith("Mayor Ilse Varga said")
+    assert any(e.sentence.startswith("She said") for e in cost[0].evidence)
