@@ -40,6 +40,7 @@ _CALL_TO_ACTION = re.compile(
     r"all rights reserved|cookie|advertisement|support our journalism|log ?in|watch:|listen:)\b",
     re.IGNORECASE,
 )
+_OPENING_MARKS = "\"'“‘([ "  # quotation marks and brackets before a sentence's first word
 _ENDS_WELL = re.compile(r"[.!?][\"'”’)\]]*$")
 # a sentence opening with a personal pronoun names its subject in the sentence before it, which a
 # summary does not show ("She said Kastrovia had offered ..."); "It" is left, as it often opens
@@ -61,7 +62,7 @@ WEIGHTS = SummaryWeights()
 
 def refers_back(sentence: str) -> bool:
     """True when ``sentence`` opens with a personal pronoun (its subject is in an earlier one)."""
-    return bool(_REFERS_BACK.match(sentence.lstrip("\"'“‘([ ")))
+    return bool(_REFERS_BACK.match(sentence.lstrip(_OPENING_MARKS)))
 
 
 def is_boilerplate(sentence: str, fragment_share: float = 0.0) -> bool:
@@ -71,7 +72,7 @@ def is_boilerplate(sentence: str, fragment_share: float = 0.0) -> bool:
         return True
     if fragment_share > MAX_FRAGMENT_SHARE or _CALL_TO_ACTION.search(sentence):
         return True
-    first = sentence.lstrip("\"'“‘([ ")
+    first = sentence.lstrip(_OPENING_MARKS)
     if not first or first[0].islower() or not _ENDS_WELL.search(sentence.rstrip()):
         return True
     if refers_back(first):
